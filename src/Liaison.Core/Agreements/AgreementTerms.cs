@@ -1,0 +1,81 @@
+using Liaison.Core.Channels;
+using NodaTime;
+
+namespace Liaison.Core.Agreements;
+
+/// <summary>
+/// Where we talk: the accepted channel kinds and the preferred one, with the reason shown to the
+/// client ("e-mail keeps decisions in writing"). Rule: the preferred kind is one of the accepted.
+/// </summary>
+public sealed record ChannelTerms(IReadOnlyList<ChannelKind> Accepted, ChannelKind Preferred, string? PreferredReason = null);
+
+/// <summary>How often the client hears about progress. Stored as its name.</summary>
+public enum ReportFrequency
+{
+    None,
+    /// <summary>Every day at each of <see cref="ReportCadence.Times"/>.</summary>
+    Daily,
+    /// <summary>Once a week on <see cref="ReportCadence.Weekday"/> at each of <see cref="ReportCadence.Times"/>.</summary>
+    Weekly,
+}
+
+/// <summary>
+/// The report cadence. Rules: <see cref="Times"/> are local times in the client's zone; weekly needs a
+/// weekday; daily and weekly need at least one time. <see cref="AtEachStageChange"/> adds a report
+/// whenever the work moves to a new stage, whatever the frequency.
+/// </summary>
+public sealed record ReportCadence(ReportFrequency Frequency, IReadOnlyList<LocalTime> Times, IsoDayOfWeek? Weekday = null, bool AtEachStageChange = false)
+{
+    public static ReportCadence None { get; } = new(ReportFrequency.None, []);
+}
+
+/// <summary>How files are delivered to the client. Stored as its name.</summary>
+public enum FileDelivery
+{
+    Attachment,
+    Link,
+}
+
+/// <summary>What happens to a voice message from the client. Stored as its name.</summary>
+public enum VoiceMessagePolicy
+{
+    Accept,
+    /// <summary>The voice message is kept and the client is asked for a short written summary.</summary>
+    AskForWrittenSummary,
+}
+
+/// <summary>
+/// Check windows: the owner's local times, per weekday, at which messages are processed (09:00,
+/// 13:00, 17:30), in our zone. Not on days off. Rule: no time twice on one day.
+/// </summary>
+public sealed record CheckWindows
+{
+    public IReadOnlyList<LocalTime> Monday { get; init; } = [];
+    public IReadOnlyList<LocalTime> Tuesday { get; init; } = [];
+    public IReadOnlyList<LocalTime> Wednesday { get; init; } = [];
+    public IReadOnlyList<LocalTime> Thursday { get; init; } = [];
+    public IReadOnlyList<LocalTime> Friday { get; init; } = [];
+    public IReadOnlyList<LocalTime> Saturday { get; init; } = [];
+    public IReadOnlyList<LocalTime> Sunday { get; init; } = [];
+
+    /// <summary>No check windows: a normal promise is not held back.</summary>
+    public static CheckWindows None { get; } = new();
+
+    /// <summary>The same times Monday to Friday.</summary>
+    public static CheckWindows Weekdays(params LocalTime[] times) => new()
+    {
+        Monday = times, Tuesday = times, Wednesday = times, Thursday = times, Friday = times,
+    };
+
+    public IReadOnlyList<LocalTime> For(IsoDayOfWeek day) => day switch
+    {
+        IsoDayOfWeek.Monday => Monday,
+        IsoDayOfWeek.Tuesday => Tuesday,
+        IsoDayOfWeek.Wednesday => Wednesday,
+        IsoDayOfWeek.Thursday => Thursday,
+        IsoDayOfWeek.Friday => Friday,
+        IsoDayOfWeek.Saturday => Saturday,
+        IsoDayOfWeek.Sunday => Sunday,
+        _ => throw new ArgumentOutOfRangeException(nameof(day)),
+    };
+}

@@ -1,0 +1,48 @@
+namespace Liaison.Core.Channels;
+
+/// <summary>
+/// The kind of a channel or of an identity: e-mail, Telegram, WhatsApp, Viber, Messenger, phone, ...
+/// </summary>
+/// <remarks>
+/// A value, not an enum: a new channel project brings its own kind without touching a central list,
+/// so nothing switches over every kind. The value is the lower-case stable name stored in the
+/// database and used in URLs ("email", "telegram").
+/// </remarks>
+public readonly record struct ChannelKind
+{
+    public static readonly ChannelKind Email = new("email");
+    public static readonly ChannelKind Phone = new("phone");
+    public static readonly ChannelKind Telegram = new("telegram");
+    public static readonly ChannelKind WhatsApp = new("whatsapp");
+    public static readonly ChannelKind Viber = new("viber");
+    public static readonly ChannelKind Messenger = new("messenger");
+    /// <summary>A meeting in person or on a video call (Zoom, Meet, Skype): only ever a note.</summary>
+    public static readonly ChannelKind Meeting = new("meeting");
+    /// <summary>Anything else a fragment was pasted from (Skype, LinkedIn, Gadu-Gadu, ...).</summary>
+    public static readonly ChannelKind Other = new("other");
+
+    public ChannelKind(string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(value);
+        if (value.Length > 32 || !value.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-'))
+            throw new ArgumentException($"A channel kind is 1-32 characters of a-z, 0-9 and '-'; got '{value}'.", nameof(value));
+        Value = value;
+    }
+
+    public string Value { get; }
+
+    /// <summary>Instant messengers: answered within hours rather than working days by default.</summary>
+    public bool IsMessenger => this == Telegram || this == WhatsApp || this == Viber || this == Messenger;
+
+    public static bool TryParse(string? text, out ChannelKind kind)
+    {
+        kind = default;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        var normalised = text.Trim().ToLowerInvariant();
+        if (normalised.Length > 32 || !normalised.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-')) return false;
+        kind = new ChannelKind(normalised);
+        return true;
+    }
+
+    public override string ToString() => Value ?? "";
+}

@@ -1,0 +1,87 @@
+using Liaison.Core.Channels;
+using NodaTime;
+
+namespace Liaison.Core.Messages;
+
+public enum MessageDirection
+{
+    Inbound,
+    Outbound,
+}
+
+/// <summary>
+/// A message received from or sent to a client on one channel. A message from an address no contact
+/// owns has no client yet: it waits in the unknown senders list until the owner places it.
+/// </summary>
+public sealed class Message
+{
+    private Message() { CounterpartAddress = ""; Text = ""; }
+
+    public Message(
+        ChannelKind channelKind,
+        MessageDirection direction,
+        string counterpartAddress,
+        string text,
+        Instant occurredAt,
+        Instant recordedAt,
+        long? channelId = null,
+        string? subject = null,
+        string? html = null,
+        string? providerMessageId = null)
+    {
+        ChannelKind = channelKind;
+        Direction = direction;
+        CounterpartAddress = counterpartAddress;
+        Text = text ?? "";
+        OccurredAt = occurredAt;
+        RecordedAt = recordedAt;
+        ChannelId = channelId;
+        Subject = string.IsNullOrWhiteSpace(subject) ? null : subject.Trim();
+        Html = html;
+        ProviderMessageId = providerMessageId;
+        NeedsAnswer = direction == MessageDirection.Inbound;
+    }
+
+    public long Id { get; private set; }
+    public long? ClientId { get; private set; }
+    public long? ContactId { get; private set; }
+    public long? ConversationId { get; private set; }
+    /// <summary>Set while the sender is unknown; cleared when the owner places the message.</summary>
+    public long? UnknownSenderId { get; private set; }
+    /// <summary>The connected account it came through; null for imported history.</summary>
+    public long? ChannelId { get; private set; }
+    public ChannelKind ChannelKind { get; private set; }
+    public MessageDirection Direction { get; private set; }
+    /// <summary>The client side's normalised address: the sender of an inbound message, the recipient of an outbound one.</summary>
+    public string CounterpartAddress { get; private set; }
+    public string? Subject { get; private set; }
+    /// <summary>Plain text; always present so search and previews never parse HTML.</summary>
+    public string Text { get; private set; }
+    /// <summary>Sanitised HTML when the channel sent HTML.</summary>
+    public string? Html { get; private set; }
+    /// <summary>When the provider says it was sent: the timeline's order.</summary>
+    public Instant OccurredAt { get; private set; }
+    /// <summary>When Liaison stored it.</summary>
+    public Instant RecordedAt { get; private set; }
+    public string? ProviderMessageId { get; private set; }
+    /// <summary>Inbound messages need an answer until answered or marked otherwise; automated mail never does.</summary>
+    public bool NeedsAnswer { get; private set; }
+
+    public void PlaceWith(long clientId, long contactId, long conversationId)
+    {
+        ClientId = clientId;
+        ContactId = contactId;
+        ConversationId = conversationId;
+        UnknownSenderId = null;
+    }
+
+    public void HoldAsUnknown(long unknownSenderId)
+    {
+        ClientId = null;
+        ContactId = null;
+        ConversationId = null;
+        UnknownSenderId = unknownSenderId;
+    }
+
+    public void MarkNoAnswerNeeded() => NeedsAnswer = false;
+}

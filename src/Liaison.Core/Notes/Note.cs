@@ -1,0 +1,65 @@
+using Liaison.Core.Channels;
+using NodaTime;
+
+namespace Liaison.Core.Notes;
+
+public enum NoteKind
+{
+    /// <summary>A phone or voice call.</summary>
+    Call,
+    /// <summary>A meeting in person or on video.</summary>
+    Meeting,
+    /// <summary>Text pasted from a channel Liaison doesn't connect (Viber, Skype, LinkedIn...).</summary>
+    Fragment,
+    /// <summary>Anything else worth remembering.</summary>
+    Note,
+}
+
+/// <summary>
+/// What the owner captures by hand into a client's timeline (seed 003: "a folder per client where I
+/// can quickly drop everything, including copied parts of a conversation").
+/// </summary>
+public sealed class Note
+{
+    public const int MaxTextLength = 100_000;
+
+    private Note() { Text = ""; }
+
+    public Note(long clientId, NoteKind kind, ChannelKind source, string text, Instant occurredAt, Instant recordedAt, long? authorMemberId)
+    {
+        ClientId = clientId;
+        Kind = kind;
+        Source = source;
+        Text = RequireText(text);
+        OccurredAt = occurredAt;
+        RecordedAt = recordedAt;
+        AuthorMemberId = authorMemberId;
+    }
+
+    public long Id { get; private set; }
+    public long ClientId { get; private set; }
+    public NoteKind Kind { get; private set; }
+    /// <summary>The channel it happened on or was copied from: phone for a call, viber for a pasted chat.</summary>
+    public ChannelKind Source { get; private set; }
+    public string Text { get; private set; }
+    /// <summary>When the call took place or the fragment was written: the timeline's order.</summary>
+    public Instant OccurredAt { get; private set; }
+    public Instant RecordedAt { get; private set; }
+    public long? AuthorMemberId { get; private set; }
+
+    public void Edit(string text, Instant occurredAt)
+    {
+        Text = RequireText(text);
+        OccurredAt = occurredAt;
+    }
+
+    private static string RequireText(string? text)
+    {
+        var trimmed = text?.Trim() ?? "";
+        if (trimmed.Length == 0)
+            throw new DomainRuleException("note.text.required", "A note needs some text.", "text");
+        if (trimmed.Length > MaxTextLength)
+            throw new DomainRuleException("note.text.too-long", $"A note is at most {MaxTextLength} characters.", "text");
+        return trimmed;
+    }
+}

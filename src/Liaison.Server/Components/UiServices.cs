@@ -1,0 +1,27 @@
+using Liaison.Server.Auth;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Liaison.Server.Components;
+
+public static class UiServices
+{
+    public static IServiceCollection AddLiaisonUi(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        return services;
+    }
+
+    public static WebApplication MapLiaisonUi(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // A form post from the layout; binding a form value makes the endpoint check the antiforgery token.
+        app.MapPost("/logout", async ([FromForm] string? returnUrl, SignInManager<User> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return TypedResults.LocalRedirect("/login");
+        }).ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Liaison.Server.Data;
+
+public static class DataServices
+{
+    /// <summary>
+    /// Registers <see cref="LiaisonDb"/> (scoped, for endpoints) and <see cref="IDbContextFactory{LiaisonDb}"/>
+    /// (for Blazor components and background work) on the configured provider.
+    /// </summary>
+    public static IServiceCollection AddLiaisonData(this IServiceCollection services)
+    {
+        // Options are read when the first context is made, not here: configuration added later
+        // (environment, command line, a test host) must still decide the provider and connection.
+        services.AddPooledDbContextFactory<SqliteLiaisonDb>((sp, o) =>
+            SqliteLiaisonDb.Configure(o, Options(sp).Database.ConnectionString ?? DefaultSqlite(Options(sp))));
+        services.AddPooledDbContextFactory<PostgresLiaisonDb>((sp, o) =>
+            PostgresLiaisonDb.Configure(o, Options(sp).Database.ConnectionString
+                ?? throw new InvalidOperationException("Liaison:Database:ConnectionString is required when Liaison:Database:Provider is Postgres.")));
+        services.AddSingleton<IDbContextFactory<LiaisonDb>>(sp => Options(sp).Database.Provider == DatabaseProvider.Postgres
+            ? new Factory<PostgresLiaisonDb>(sp.GetRequiredService<IDbContextFactory<PostgresLiaisonDb>>())
+            : new Factory<SqliteLiaisonDb>(sp.GetRequiredService<IDbContextFactory<SqliteLiaisonDb>>()));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<LiaisonDb>>().CreateDbContext());
+        return services;
+    }
+
+    private static LiaisonOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<LiaisonOptions>>().Value;
+
+    /// <summary>Brings the schema up to date; safe on every start, on both providers.</summary>
+    public static async Task MigrateLiaisonDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        var options = Options(services);
+        Directory.CreateDirectory(options.FullDataDirectory);
+        await using var db = await services.GetRequiredService<IDbContextFactory<LiaisonDb>>().CreateDbContextAsync(ct);
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            // WAL lets the UI read while a writer commits; it is a property of the file, set once.
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+        await db.Database.MigrateAsync(ct);
+    }
+
+    private static string DefaultSqlite(LiaisonOptions options) => new SqliteConnectionStringBuilder
+    {
+        DataSource = Path.Combine(options.FullDataDirectory, "liaison.db"),
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    private sealed class Factory<T>(IDbContextFactory<T> inner) : IDbContextFactory<LiaisonDb> where T : LiaisonDb
+    {
+        public LiaisonDb CreateDbContext() => inner.CreateDbContext();
+    }
+}

@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace Liaison.Server.Features.Attachments;
+
+/// <summary>
+/// Attachment bytes on disk, addressed by their SHA-256: attachments/ab/cd/abcd…; the same file
+/// arriving a thousand times is stored once. Streams in and out: nothing is held whole in memory.
+/// </summary>
+public sealed class AttachmentStore(IOptions<LiaisonOptions> options)
+{
+    private readonly string root = Path.Combine(options.Value.FullDataDirectory, "attachments");
+
+    public sealed record Stored(string Sha256, long Size);
+
+    /// <summary>Copies <paramref name="content"/> to a temporary file while hashing it, then moves it into place.</summary>
+    /// <exception cref="Core.DomainRuleException">the content is larger than <paramref name="maxBytes"/>.</exception>
+    public async Task<Stored> SaveAsync(Stream content, long maxBytes, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.Combine(root, "incoming"));
+        var temp = Path.Combine(root, "incoming", Guid.NewGuid().ToString("N"));
+        try
+        {
+            long size = 0;
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await content.ReadAsync(buffer, ct)) > 0)
+                {
+                    size += read;
+                    if (size > maxBytes)
+                        throw new Core.DomainRuleException("attachment.too-large", $"An attachment is at most {maxBytes / (1024 * 1024)} MB.", "file");
+                    hash.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                }
+                await file.FlushAsync(ct);
+                file.Flush(flushToDisk: true);
+            }
+            var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+            var target = PathOf(sha);
+            if (File.Exists(target)) return new Stored(sha, size);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            try { File.Move(temp, target); }
+            catch (IOException) when (File.Exists(target)) { /* the same bytes arrived concurrently: one copy is enough */ }
+            return new Stored(sha, size);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    public Stream? Open(string sha256)
+    {
+        var path = PathOf(sha256);
+        return File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true) : null;
+    }
+
+    public bool Exists(string sha256) => File.Exists(PathOf(sha256));
+
+    private string PathOf(string sha256)
+    {
+        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower))
+            throw new ArgumentException("Not a lower-case SHA-256.", nameof(sha256));
+        return Path.Combine(root, sha256[..2], sha256[2..4], sha256);
+    }
+}

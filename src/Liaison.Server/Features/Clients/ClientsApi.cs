@@ -1,0 +1,128 @@
+using System.Text.Json;
+using Liaison.Core;
+using Liaison.Core.Clients;
+using Liaison.Server.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Liaison.Server.Features.Clients;
+
+/// <summary>Clients: create, list and search, read, edit, archive and restore, delete for good.</summary>
+public static class ClientsApi
+{
+    public sealed record SaveClient(string? Name, string? About, long? ResponsibleMemberId);
+
+    public static RouteGroupBuilder MapClients(this RouteGroupBuilder api)
+    {
+        var clients = api.MapGroup("/clients").WithTags("Clients");
+        clients.MapPost("/", (SaveClient request, LiaisonDb db, IClock clock, CancellationToken ct) => Create(db, request, clock.GetCurrentInstant(), ct));
+        clients.MapGet("/", (LiaisonDb db, string? search, bool? archived, int? limit, CancellationToken ct) =>
+            List(db, search, archived ?? false, RequestValues.Limit(limit, 100, 1000), ct));
+        clients.MapGet("/{id:long}", Get);
+        clients.MapPut("/{id:long}", Update);
+        clients.MapDelete("/{id:long}", Delete)
+            .WithDescription("Archives the client. With permanent=true&confirm=true deletes an archived client for good; " +
+                             "a client with messages also needs export=true, which writes an export file first and returns it.");
+        clients.MapPost("/{id:long}/restore", Restore);
+        clients.MapGet("/{id:long}/export", async Task<Results<Ok<ClientExport>, NotFound>> (long id, LiaisonDb db, IClock clock, CancellationToken ct) =>
+            await ClientExport.BuildAsync(db, id, clock.GetCurrentInstant(), ct) is { } export ? TypedResults.Ok(export) : TypedResults.NotFound());
+        return api;
+    }
+
+    public static async Task<Created<ClientView>> Create(LiaisonDb db, SaveClient request, Instant now, CancellationToken ct)
+    {
+        var workspaceId = await db.Workspaces.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync(ct);
+        var client = new Client(workspaceId, request.Name!, request.About, now);
+        if (request.ResponsibleMemberId is { } member) client.Update(client.Name, client.About, await RequireMember(db, member, ct));
+        db.Clients.Add(client);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/clients/{client.Id}", ClientView.From(client, []));
+    }
+
+    /// <summary>Active clients by most recent activity; <paramref name="search"/> matches any part of the name, any case, any script.</summary>
+    public static async Task<Ok<List<ClientSummary>>> List(LiaisonDb db, string? search, bool archived, int limit, CancellationToken ct)
+    {
+        var query = db.Clients.AsNoTracking().Where(c => archived ? c.ArchivedAt != null : c.ArchivedAt == null);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var key = search.Trim().ToLowerInvariant();
+            query = query.Where(c => c.NameKey.Contains(key));
+        }
+        var list = await query
+            .OrderByDescending(c => c.LastActivityAt != null).ThenByDescending(c => c.LastActivityAt).ThenBy(c => c.NameKey)
+            .Take(limit)
+            .Select(c => new ClientSummary(c.Id, c.Name, c.About, c.LastActivityAt, c.ArchivedAt))
+            .ToListAsync(ct);
+        return TypedResults.Ok(list);
+    }
+
+    public static async Task<Results<Ok<ClientView>, NotFound>> Get(long id, LiaisonDb db, CancellationToken ct)
+    {
+        var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (client is null) return TypedResults.NotFound();
+        var contacts = await db.Contacts.AsNoTracking().Include(c => c.Identities).Where(c => c.ClientId == id).ToListAsync(ct);
+        return TypedResults.Ok(ClientView.From(client, contacts));
+    }
+
+    public static async Task<Results<Ok<ClientView>, NotFound>> Update(long id, SaveClient request, LiaisonDb db, CancellationToken ct)
+    {
+        var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (client is null) return TypedResults.NotFound();
+        var responsible = request.ResponsibleMemberId is { } member ? await RequireMember(db, member, ct) : (long?)null;
+        client.Update(request.Name!, request.About, responsible);
+        await db.SaveChangesAsync(ct);
+        return await Get(id, db, ct);
+    }
+
+    public static async Task<Results<NoContent, Ok<ClientExport>, NotFound>> Delete(
+        long id, bool? permanent, bool? confirm, bool? export, LiaisonDb db, IClock clock, IOptions<LiaisonOptions> options, CancellationToken ct)
+    {
+        var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (client is null) return TypedResults.NotFound();
+        if (permanent != true)
+        {
+            client.Archive(clock.GetCurrentInstant());
+            await db.SaveChangesAsync(ct);
+            return TypedResults.NoContent();
+        }
+        if (confirm != true)
+            throw new DomainRuleException("client.delete.unconfirmed", "Deleting a client for good cannot be undone: repeat with confirm=true.", "confirm");
+        var messageCount = await db.Messages.CountAsync(m => m.ClientId == id, ct);
+        client.EnsureDeletable(messageCount, exported: export == true);
+
+        ClientExport? written = null;
+        if (export == true)
+        {
+            // The export is on disk before anything is deleted, so a dropped connection loses nothing.
+            written = await ClientExport.BuildAsync(db, id, clock.GetCurrentInstant(), ct);
+            var folder = Path.Combine(options.Value.FullDataDirectory, "exports");
+            Directory.CreateDirectory(folder);
+            var path = Path.Combine(folder, $"client-{id}-{clock.GetCurrentInstant().ToUnixTimeSeconds()}.json");
+            await using (var file = File.Create(path))
+                await JsonSerializer.SerializeAsync(file, written, ClientExport.FileJson, ct);
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Attachments.Where(a => db.Messages.Any(m => m.Id == a.MessageId && m.ClientId == id)).ExecuteDeleteAsync(ct);
+        await db.Attachments.Where(a => db.Notes.Any(n => n.Id == a.NoteId && n.ClientId == id)).ExecuteDeleteAsync(ct);
+        await db.Messages.Where(m => m.ClientId == id).ExecuteDeleteAsync(ct);
+        await db.Clients.Where(c => c.Id == id).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
+        return written is null ? TypedResults.NoContent() : TypedResults.Ok(written);
+    }
+
+    public static async Task<Results<Ok<ClientView>, NotFound>> Restore(long id, LiaisonDb db, CancellationToken ct)
+    {
+        var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (client is null) return TypedResults.NotFound();
+        client.Restore();
+        await db.SaveChangesAsync(ct);
+        return await Get(id, db, ct);
+    }
+
+    private static async Task<long> RequireMember(LiaisonDb db, long memberId, CancellationToken ct) =>
+        await db.Members.AnyAsync(m => m.Id == memberId, ct)
+            ? memberId
+            : throw new DomainRuleException("client.responsible.unknown", $"There is no team member {memberId}.", "responsibleMemberId");
+}

@@ -1,0 +1,56 @@
+using Liaison.Core.Channels;
+using Liaison.Core.Conversations;
+using Liaison.Core.Messages;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Features.Messages;
+
+/// <summary>
+/// Puts messages on a client's timeline: into the conversation their thread belongs to (created on
+/// first use), with the client's last activity moved forward. Shared by recording a message, placing
+/// an unknown sender's messages, and merging contacts.
+/// </summary>
+public static class MessagePlacement
+{
+    /// <summary>The thread a message without a channel-specific thread belongs to: the chat with that address.</summary>
+    public static string DefaultThreadKey(ChannelKind kind, string counterpartAddress) => $"{kind.Value}:{counterpartAddress}";
+
+    public static async Task<Conversation> ConversationFor(LiaisonDb db, long clientId, ChannelKind kind, string threadKey, string? subject, NodaTime.Instant at, CancellationToken ct)
+    {
+        var conversation = db.Conversations.Local.FirstOrDefault(c => c.ClientId == clientId && c.ChannelKind == kind && c.ThreadKey == threadKey)
+            ?? await db.Conversations.FirstOrDefaultAsync(c => c.ClientId == clientId && c.ChannelKind == kind && c.ThreadKey == threadKey, ct);
+        if (conversation is null)
+        {
+            conversation = new Conversation(clientId, kind, threadKey, subject, at);
+            db.Conversations.Add(conversation);
+            // The id is needed by the messages placed into it.
+            await db.SaveChangesAsync(ct);
+        }
+        conversation.RecordMessage(at);
+        return conversation;
+    }
+
+    /// <summary>
+    /// Places tracked <paramref name="messages"/> with a contact of a client; the caller saves. A message
+    /// already in a conversation (of another client) keeps its thread: it moves to the conversation with
+    /// the same thread key at the new client.
+    /// </summary>
+    public static async Task PlaceAsync(LiaisonDb db, IReadOnlyCollection<Message> messages, long clientId, long contactId, CancellationToken ct)
+    {
+        var client = await db.Clients.FirstAsync(c => c.Id == clientId, ct);
+        var previousIds = messages.Where(m => m.ConversationId is not null).Select(m => m.ConversationId!.Value).Distinct().ToList();
+        var previous = previousIds.Count == 0
+            ? []
+            : await db.Conversations.AsNoTracking().Where(c => previousIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.ThreadKey, ct);
+        foreach (var message in messages)
+        {
+            var threadKey = message.ConversationId is { } old && previous.TryGetValue(old, out var key)
+                ? key
+                : DefaultThreadKey(message.ChannelKind, message.CounterpartAddress);
+            var conversation = await ConversationFor(db, clientId, message.ChannelKind, threadKey, message.Subject, message.OccurredAt, ct);
+            message.PlaceWith(clientId, contactId, conversation.Id);
+            client.RecordActivity(message.OccurredAt);
+        }
+    }
+}

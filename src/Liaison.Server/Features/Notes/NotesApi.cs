@@ -1,0 +1,98 @@
+using Liaison.Core.Attachments;
+using Liaison.Core.Channels;
+using Liaison.Core.Notes;
+using Liaison.Server.Data;
+using Liaison.Server.Features.Attachments;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Liaison.Server.Features.Notes;
+
+/// <summary>Notes: a call, a meeting or a pasted fragment dropped into a client's timeline in a few keystrokes.</summary>
+public static class NotesApi
+{
+    /// <param name="Kind">call, meeting, fragment or note.</param>
+    /// <param name="Source">the channel it happened on or came from (phone, viber, ...); defaults by kind.</param>
+    /// <param name="OccurredAt">when it happened, ISO 8601; defaults to now.</param>
+    public sealed record SaveNote(string? Kind, string? Source, string? Text, string? OccurredAt);
+
+    public sealed record NoteView(long Id, long ClientId, string Kind, string Source, string Text, Instant OccurredAt, Instant RecordedAt)
+    {
+        public static NoteView From(Note n) => new(n.Id, n.ClientId, n.Kind.ToString().ToLowerInvariant(), n.Source.Value, n.Text, n.OccurredAt, n.RecordedAt);
+    }
+
+    public sealed record AttachmentView(long Id, string FileName, string ContentType, long Size, string Sha256, string Url)
+    {
+        public static AttachmentView From(Attachment a) => new(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256, $"/api/attachments/{a.Id}");
+    }
+
+    public static RouteGroupBuilder MapNotes(this RouteGroupBuilder api)
+    {
+        var notes = api.MapGroup("/").WithTags("Notes");
+        notes.MapPost("/clients/{clientId:long}/notes", (long clientId, SaveNote request, LiaisonDb db, IClock clock, HttpContext http, CancellationToken ct) =>
+            Add(db, clientId, request, http.User.MemberId(), clock.GetCurrentInstant(), ct));
+        notes.MapPut("/clients/{clientId:long}/notes/{noteId:long}", Edit);
+        notes.MapDelete("/clients/{clientId:long}/notes/{noteId:long}", Delete);
+        notes.MapPost("/clients/{clientId:long}/notes/{noteId:long}/attachments", AddAttachment).DisableAntiforgery();
+        notes.MapGet("/attachments/{attachmentId:long}", Download).WithTags("Attachments");
+        return api;
+    }
+
+    public static async Task<Results<Created<NoteView>, NotFound>> Add(LiaisonDb db, long clientId, SaveNote request, long? authorId, Instant now, CancellationToken ct)
+    {
+        var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == clientId, ct);
+        if (client is null) return TypedResults.NotFound();
+        var kind = request.Kind is null ? NoteKind.Note : RequestValues.Enum<NoteKind>(request.Kind, "kind");
+        var source = request.Source is null ? DefaultSource(kind) : RequestValues.Kind(request.Source, "source");
+        var occurredAt = request.OccurredAt is null ? now : RequestValues.Instant(request.OccurredAt, "occurredAt");
+        var note = new Note(clientId, kind, source, request.Text!, occurredAt, now, authorId);
+        db.Notes.Add(note);
+        client.RecordActivity(occurredAt);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/clients/{clientId}/notes/{note.Id}", NoteView.From(note));
+    }
+
+    public static async Task<Results<Ok<NoteView>, NotFound>> Edit(long clientId, long noteId, SaveNote request, LiaisonDb db, CancellationToken ct)
+    {
+        var note = await db.Notes.FirstOrDefaultAsync(n => n.Id == noteId && n.ClientId == clientId, ct);
+        if (note is null) return TypedResults.NotFound();
+        note.Edit(request.Text!, request.OccurredAt is null ? note.OccurredAt : RequestValues.Instant(request.OccurredAt, "occurredAt"));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(NoteView.From(note));
+    }
+
+    public static async Task<Results<NoContent, NotFound>> Delete(long clientId, long noteId, LiaisonDb db, CancellationToken ct)
+    {
+        var deleted = await db.Notes.Where(n => n.Id == noteId && n.ClientId == clientId).ExecuteDeleteAsync(ct);
+        return deleted == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
+    }
+
+    public static async Task<Results<Created<AttachmentView>, NotFound, BadRequest<string>>> AddAttachment(
+        long clientId, long noteId, IFormFile file, LiaisonDb db, AttachmentStore store, IClock clock, IOptions<LiaisonOptions> options, CancellationToken ct)
+    {
+        if (!await db.Notes.AnyAsync(n => n.Id == noteId && n.ClientId == clientId, ct)) return TypedResults.NotFound();
+        await using var content = file.OpenReadStream();
+        var stored = await store.SaveAsync(content, options.Value.MaxAttachmentBytes, ct);
+        var attachment = Attachment.ForNote(noteId, stored.Sha256, stored.Size, file.FileName, file.ContentType, clock.GetCurrentInstant());
+        db.Attachments.Add(attachment);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/attachments/{attachment.Id}", AttachmentView.From(attachment));
+    }
+
+    public static async Task<Results<FileStreamHttpResult, NotFound>> Download(long attachmentId, LiaisonDb db, AttachmentStore store, CancellationToken ct)
+    {
+        var attachment = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == attachmentId, ct);
+        if (attachment is null || store.Open(attachment.Sha256) is not { } stream) return TypedResults.NotFound();
+        return TypedResults.File(stream, attachment.ContentType, attachment.FileName, enableRangeProcessing: true);
+    }
+
+    /// <summary>A call happened on the phone, a meeting in a meeting; a fragment's source must be said, "other" until it is.</summary>
+    public static ChannelKind DefaultSource(NoteKind kind) => kind switch
+    {
+        NoteKind.Call => ChannelKind.Phone,
+        NoteKind.Meeting => ChannelKind.Meeting,
+        _ => ChannelKind.Other,
+    };
+}

@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using Liaison.Core;
+using Liaison.Core.Channels;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Liaison.Server.Features;
+
+/// <summary>
+/// Reads loosely typed request values (channel kinds, enum names, instants) so that a bad value
+/// becomes a problem naming the field, rather than a JSON error that names nothing.
+/// </summary>
+public static class RequestValues
+{
+    public const string MemberClaim = "liaison:member";
+
+    public static ChannelKind Kind(string? text, string field) =>
+        ChannelKind.TryParse(text, out var kind)
+            ? kind
+            : throw new DomainRuleException("channel.kind.invalid", $"'{text}' is not a channel kind (email, phone, telegram, whatsapp, viber, messenger, meeting, other).", field);
+
+    public static TEnum Enum<TEnum>(string? text, string field) where TEnum : struct, Enum =>
+        System.Enum.TryParse<TEnum>(text?.Trim(), ignoreCase: true, out var value) && System.Enum.IsDefined(value)
+            ? value
+            : throw new DomainRuleException($"{field}.invalid", $"'{text}' is not one of: {string.Join(", ", System.Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()))}.", field);
+
+    /// <summary>An ISO 8601 instant ("2026-11-23T10:15:00Z") or a local date-time with an offset ("2026-11-23T11:15:00+01:00").</summary>
+    public static Instant Instant(string text, string field)
+    {
+        var parsed = InstantPattern.ExtendedIso.Parse(text.Trim());
+        if (parsed.Success) return parsed.Value;
+        var withOffset = OffsetDateTimePattern.ExtendedIso.Parse(text.Trim());
+        if (withOffset.Success) return withOffset.Value.ToInstant();
+        throw new DomainRuleException($"{field}.invalid", $"'{text}' is not an ISO 8601 instant such as 2026-11-23T10:15:00Z.", field);
+    }
+
+    public static long? MemberId(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(MemberClaim), out var id) ? id : null;
+
+    public static int Limit(int? limit, int fallback, int max) =>
+        limit is null ? fallback : limit is < 1 || limit > max
+            ? throw new DomainRuleException("limit.out-of-range", $"limit is between 1 and {max}.", "limit")
+            : limit.Value;
+}

@@ -1,0 +1,89 @@
+using Liaison.Core.Messages;
+using Liaison.Core.Timeline;
+using Liaison.Server.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Liaison.Server.Features.Timeline;
+
+/// <summary>One timeline per client: messages of every channel and notes, newest first, keyset-paged.</summary>
+public static class TimelineApi
+{
+    /// <param name="Type">message or note.</param>
+    /// <param name="Channel">the channel kind: email, telegram, phone, viber...</param>
+    /// <param name="Direction">inbound or outbound for messages; null for notes.</param>
+    /// <param name="NoteKind">call, meeting, fragment or note, for notes.</param>
+    public sealed record TimelineItem(
+        string Type, long Id, Instant At, string Channel, string? Direction, string? NoteKind,
+        string? Subject, string Text, string? From, bool NeedsAnswer, IReadOnlyList<Notes.NotesApi.AttachmentView> Attachments);
+
+    public sealed record TimelinePage(IReadOnlyList<TimelineItem> Items, string? NextCursor);
+
+    public static RouteGroupBuilder MapTimeline(this RouteGroupBuilder api)
+    {
+        api.MapGet("/clients/{clientId:long}/timeline", async Task<Results<Ok<TimelinePage>, NotFound>> (long clientId, string? before, int? limit, LiaisonDb db, CancellationToken ct) =>
+            await db.Clients.AnyAsync(c => c.Id == clientId, ct)
+                ? TypedResults.Ok(await Page(db, clientId, before is null ? null : TimelineCursor.Decode(before), RequestValues.Limit(limit, 50, 200), ct))
+                : TypedResults.NotFound())
+            .WithTags("Timeline")
+            .WithDescription("Newest first. Pass the page's nextCursor as 'before' for the next page; nextCursor is null on the last page.");
+        return api;
+    }
+
+    /// <summary>
+    /// Seeks up to <paramref name="limit"/> items from each table below the cursor (each an index range
+    /// scan), merges them, and keeps the first <paramref name="limit"/>. Ties at one instant are broken
+    /// by (kind, id), the order <see cref="TimelineCursor"/> defines.
+    /// </summary>
+    public static async Task<TimelinePage> Page(LiaisonDb db, long clientId, TimelineCursor? before, int limit, CancellationToken ct)
+    {
+        var messages = db.Messages.AsNoTracking().Where(m => m.ClientId == clientId);
+        var notes = db.Notes.AsNoTracking().Where(n => n.ClientId == clientId);
+        if (before is { } c)
+        {
+            messages = c.Kind == TimelineItemKind.Message
+                ? messages.Where(m => m.OccurredAt < c.At || (m.OccurredAt == c.At && m.Id < c.Id))
+                : messages.Where(m => m.OccurredAt < c.At);
+            notes = c.Kind == TimelineItemKind.Note
+                ? notes.Where(n => n.OccurredAt < c.At || (n.OccurredAt == c.At && n.Id < c.Id))
+                : notes.Where(n => n.OccurredAt <= c.At);
+        }
+        var messageRows = await messages.OrderByDescending(m => m.OccurredAt).ThenByDescending(m => m.Id).Take(limit + 1)
+            .Select(m => new
+            {
+                m.Id, m.OccurredAt, m.ChannelKind, m.Direction, m.Subject, m.Text, m.CounterpartAddress, m.NeedsAnswer,
+                Contact = db.Contacts.Where(x => x.Id == m.ContactId).Select(x => x.Name).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        var noteRows = await notes.OrderByDescending(n => n.OccurredAt).ThenByDescending(n => n.Id).Take(limit + 1).ToListAsync(ct);
+
+        var merged = messageRows
+            .Select(m => (Cursor: new TimelineCursor(m.OccurredAt, TimelineItemKind.Message, m.Id),
+                Item: new TimelineItem("message", m.Id, m.OccurredAt, m.ChannelKind.Value, m.Direction == MessageDirection.Inbound ? "inbound" : "outbound",
+                    null, m.Subject, m.Text, m.Contact ?? m.CounterpartAddress, m.NeedsAnswer, [])))
+            .Concat(noteRows.Select(n => (Cursor: new TimelineCursor(n.OccurredAt, TimelineItemKind.Note, n.Id),
+                Item: new TimelineItem("note", n.Id, n.OccurredAt, n.Source.Value, null, n.Kind.ToString().ToLowerInvariant(), null, n.Text, null, false, []))))
+            .OrderByDescending(x => x.Cursor.At).ThenByDescending(x => x.Cursor.Kind).ThenByDescending(x => x.Cursor.Id)
+            .ToList();
+        var page = merged.Take(limit).ToList();
+        var items = await WithAttachments(db, page.Select(p => p.Item).ToList(), ct);
+        var next = merged.Count > limit ? page[^1].Cursor.Encode() : null;
+        return new TimelinePage(items, next);
+    }
+
+    private static async Task<List<TimelineItem>> WithAttachments(LiaisonDb db, List<TimelineItem> items, CancellationToken ct)
+    {
+        var messageIds = items.Where(i => i.Type == "message").Select(i => (long?)i.Id).ToList();
+        var noteIds = items.Where(i => i.Type == "note").Select(i => (long?)i.Id).ToList();
+        if (items.Count == 0) return items;
+        var attachments = await db.Attachments.AsNoTracking()
+            .Where(a => messageIds.Contains(a.MessageId) || noteIds.Contains(a.NoteId))
+            .ToListAsync(ct);
+        if (attachments.Count == 0) return items;
+        return items.Select(i => i with
+        {
+            Attachments = attachments.Where(a => i.Type == "message" ? a.MessageId == i.Id : a.NoteId == i.Id).Select(Notes.NotesApi.AttachmentView.From).ToList(),
+        }).ToList();
+    }
+}

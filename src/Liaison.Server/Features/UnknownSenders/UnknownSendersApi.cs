@@ -1,0 +1,82 @@
+using Liaison.Core;
+using Liaison.Core.Clients;
+using Liaison.Core.Contacts;
+using Liaison.Server.Data;
+using Liaison.Server.Features.Clients;
+using Liaison.Server.Features.Contacts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Liaison.Server.Features.UnknownSenders;
+
+/// <summary>
+/// Addresses that wrote to us but belong to no contact. The owner attaches one to an existing contact
+/// or creates a client from it; either way its waiting messages move onto that timeline.
+/// </summary>
+public static class UnknownSendersApi
+{
+    public sealed record UnknownSenderView(long Id, string Kind, string Address, string DisplayAddress, string? DisplayName,
+        Instant FirstSeenAt, Instant LastSeenAt, int MessageCount, string? LastMessage);
+
+    public sealed record AttachToContact(long ContactId);
+    public sealed record CreateClientFrom(string? ClientName, string? ContactName);
+
+    public static RouteGroupBuilder MapUnknownSenders(this RouteGroupBuilder api)
+    {
+        var unknown = api.MapGroup("/unknown-senders").WithTags("Unknown senders");
+        unknown.MapGet("/", (LiaisonDb db, CancellationToken ct) => List(db, ct));
+        unknown.MapPost("/{id:long}/attach", (long id, AttachToContact request, LiaisonDb db, IClock clock, CancellationToken ct) =>
+            Attach(db, id, request.ContactId, clock.GetCurrentInstant(), ct));
+        unknown.MapPost("/{id:long}/create-client", (long id, CreateClientFrom request, LiaisonDb db, IClock clock, CancellationToken ct) =>
+            CreateClient(db, id, request, clock.GetCurrentInstant(), ct));
+        return api;
+    }
+
+    public static async Task<Ok<List<UnknownSenderView>>> List(LiaisonDb db, CancellationToken ct)
+    {
+        var rows = await db.UnknownSenders.AsNoTracking().OrderByDescending(u => u.LastSeenAt).Take(500)
+            .Select(u => new
+            {
+                Sender = u,
+                Last = db.Messages.Where(m => m.UnknownSenderId == u.Id).OrderByDescending(m => m.OccurredAt).Select(m => m.Text).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(r => new UnknownSenderView(r.Sender.Id, r.Sender.Kind.Value, r.Sender.Address, r.Sender.DisplayAddress,
+            r.Sender.DisplayName, r.Sender.FirstSeenAt, r.Sender.LastSeenAt, r.Sender.MessageCount,
+            r.Last is { Length: > 200 } text ? text[..200] + "…" : r.Last)).ToList());
+    }
+
+    public static async Task<Results<Ok<ContactView>, NotFound>> Attach(LiaisonDb db, long unknownSenderId, long contactId, Instant now, CancellationToken ct)
+    {
+        var sender = await db.UnknownSenders.AsNoTracking().FirstOrDefaultAsync(u => u.Id == unknownSenderId, ct);
+        var contact = await db.Contacts.Include(c => c.Identities).FirstOrDefaultAsync(c => c.Id == contactId, ct);
+        if (sender is null) return TypedResults.NotFound();
+        if (contact is null)
+            throw new DomainRuleException("contact.not-found", $"There is no contact {contactId}.", "contactId");
+        await db.InTransactionAsync(() => IdentityOwnership.AssignAsync(db, contact, sender.Kind, sender.Address, null, null, now, ct), ct);
+        return TypedResults.Ok(ContactView.From(contact));
+    }
+
+    public static async Task<Results<Created<ClientView>, NotFound>> CreateClient(LiaisonDb db, long unknownSenderId, CreateClientFrom request, Instant now, CancellationToken ct)
+    {
+        var sender = await db.UnknownSenders.AsNoTracking().FirstOrDefaultAsync(u => u.Id == unknownSenderId, ct);
+        if (sender is null) return TypedResults.NotFound();
+        var name = FirstNonBlank(request.ClientName, sender.DisplayName, sender.DisplayAddress);
+        var (client, contact) = await db.InTransactionAsync(async () =>
+        {
+            var workspaceId = await db.Workspaces.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync(ct);
+            var client = new Client(workspaceId, name, null, now);
+            db.Clients.Add(client);
+            await db.SaveChangesAsync(ct);
+            var contact = new Contact(client.Id, FirstNonBlank(request.ContactName, sender.DisplayName, name), null, now);
+            db.Contacts.Add(contact);
+            await db.SaveChangesAsync(ct);
+            await IdentityOwnership.AssignAsync(db, contact, sender.Kind, sender.Address, null, null, now, ct);
+            return (client, contact);
+        }, ct);
+        return TypedResults.Created($"/api/clients/{client.Id}", ClientView.From(client, [contact]));
+    }
+
+    private static string FirstNonBlank(params string?[] values) => values.First(v => !string.IsNullOrWhiteSpace(v))!.Trim();
+}

@@ -1,0 +1,40 @@
+using Liaison.Server;
+using Liaison.Server.Auth;
+using Liaison.Server.Components;
+using Liaison.Server.Data;
+using Liaison.Server.Features;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = CommandLine.HostArguments(args),
+    // appsettings.json and the UI's assets sit next to the executable, wherever it is started from.
+    ContentRootPath = AppContext.BaseDirectory,
+});
+builder.WebHost.UseStaticWebAssets();
+if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
+
+builder.Services.AddLiaisonOptions(builder.Configuration);
+builder.Services.AddLiaisonData();
+builder.Services.AddLiaisonAuth();
+builder.Services.AddLiaisonFeatures();
+builder.Services.AddLiaisonApi();
+builder.Services.AddLiaisonUi();
+
+var app = builder.Build();
+if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(app, args);
+
+await app.Services.MigrateLiaisonDatabaseAsync();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseSetupGate();
+app.UseAntiforgery();
+app.MapLiaisonApi();
+app.MapLiaisonHealth();
+app.MapLiaisonUi();
+await app.RunAsync();
+return 0;
+
+/// <summary>Lets tests start the real host with WebApplicationFactory&lt;Program&gt;.</summary>
+public partial class Program;

@@ -1,0 +1,78 @@
+using Liaison.Core.Agreements;
+using Liaison.Core.Calendars;
+using Liaison.Core.Channels;
+using NodaTime;
+using Xunit;
+using static Liaison.Core.Tests.Promises.Calendars;
+
+namespace Liaison.Core.Tests.Agreements;
+
+public class AgreementTextTests
+{
+    private static Agreement Full(string language) => Warsaw() with
+    {
+        Language = language,
+        DaysOff = [new DayOff(new LocalDate(2025, 8, 4), new LocalDate(2025, 8, 15), "Urlop"), new DayOff(new LocalDate(2000, 12, 24), new LocalDate(2000, 12, 26), EveryYear: true)],
+        Reports = new ReportCadence(ReportFrequency.Weekly, [new LocalTime(16, 0)], IsoDayOfWeek.Friday, AtEachStageChange: true),
+        RoundTheClock = [new RoundTheClockDuty(ChannelKind.Phone, Urgency.Urgent)],
+    };
+
+    [Fact]
+    public void WorkingTogether_InRussian_ShowsHoursInClientZoneAndTerms()
+    {
+        var text = WorkingTogetherDocument.For(Full("ru"), "Анна Ковальская", new LocalDate(2025, 7, 1)).ToMarkdown();
+        Assert.Contains("# Как мы работаем вместе", text, StringComparison.Ordinal);
+        Assert.Contains("- Понедельник: 10:00–14:00, 15:00–19:00", text, StringComparison.Ordinal); // Warsaw 09–13, 14–18 in Sofia
+        Assert.Contains("Электронная почта: в течение 1,5 рабочего дня", text, StringComparison.Ordinal);
+        Assert.Contains("Telegram: в течение 4 рабочих часов", text, StringComparison.Ordinal);
+        Assert.Contains("Срочные: в течение 1 рабочего часа", text, StringComparison.Ordinal);
+        Assert.Contains("Предпочтительный канал: Электронная почта — e-mail keeps decisions in writing", text, StringComparison.Ordinal);
+        Assert.Contains("Еженедельно в пятницу в 16:00; при каждой смене этапа", text, StringComparison.Ordinal);
+        Assert.Contains("4 августа – 15 августа (Urlop)", text, StringComparison.Ordinal);
+        Assert.Contains("24 декабря – 26 декабря", text, StringComparison.Ordinal);
+        Assert.Contains("Анна Ковальская", text, StringComparison.Ordinal);
+        Assert.Contains("просим коротко изложить суть письменно", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WorkingTogether_InPolish_RendersPlainText()
+    {
+        var text = WorkingTogetherDocument.For(Full("pl"), "Anna", new LocalDate(2025, 9, 1)).ToPlainText();
+        Assert.StartsWith("Jak współpracujemy\n", text, StringComparison.Ordinal);
+        Assert.Contains("  E-mail: w ciągu 1,5 dnia roboczego", text, StringComparison.Ordinal);
+        Assert.Contains("Co tydzień w piątek o 16:00", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Urlop", text, StringComparison.Ordinal); // the vacation is over by September
+    }
+
+    [Fact]
+    public void Diff_ChangedHoursAndAnswerTime_ListsThemInHumanTerms()
+    {
+        var before = Warsaw();
+        var after = before with
+        {
+            WorkingHours = Office.With(IsoDayOfWeek.Friday, TimeOfDayRange.Of(9, 0, 14, 0)),
+            ResponseTimes = [.. before.ResponseTimes.Where(r => r.Channel != ChannelKind.Email), new ResponseRule(ChannelKind.Email, Urgency.Normal, ResponseTime.Days(1))],
+        };
+        var changes = AgreementDiff.Between(before, after);
+        Assert.Equal(["workingHours.friday", "responseTimes.email.normal"], changes.Select(c => c.Field));
+        Assert.Equal("When we work — Friday: 09:00–13:00, 14:00–18:00 → 09:00–14:00", changes[0].ToString());
+        Assert.Equal("How fast we answer — E-mail: within 1.5 working days → within 1 working day", changes[1].ToString());
+    }
+
+    [Fact]
+    public void Diff_SameTerms_IsEmpty() => Assert.Empty(AgreementDiff.Between(Warsaw(), Warsaw() with { Version = 2 }));
+
+    [Fact]
+    public void History_Revise_RecordsVersionAndWhen()
+    {
+        var history = AgreementHistory.Start(Warsaw());
+        var at = Instant.FromUtc(2025, 6, 1, 0, 0);
+        history = history.Revise(history.Current with { Language = "bg" }, at);
+        Assert.Equal(2, history.Current.Version);
+        Assert.Equal(at, history.Current.EffectiveFrom);
+        var (version, changes) = Assert.Single(history.Changes());
+        Assert.Equal(2, version.Version);
+        Assert.Equal("language", Assert.Single(changes).Field);
+        Assert.Throws<AgreementRuleException>(() => history.Revise(history.Current, at));
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net.Http.Headers;
+using Liaison.Server;
+using Liaison.Server.Auth;
+using Liaison.Server.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Npgsql;
+
+namespace Liaison.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real server in process (WebApplicationFactory) on a fresh database of one provider: a SQLite
+/// file in a temporary directory, or a new database on the test run's PostgreSQL. Set up with an
+/// owner and an API token, like a user's first run.
+/// </summary>
+public sealed class LiaisonApp : WebApplicationFactory<Program>
+{
+    private readonly string dataDirectory = Directory.CreateTempSubdirectory("liaison-test-").FullName;
+    private readonly string? postgresDatabase;
+    private readonly string? connectionString;
+
+    public LiaisonApp(DatabaseProvider provider)
+    {
+        Provider = provider;
+        if (provider == DatabaseProvider.Postgres)
+        {
+            postgresDatabase = "liaison_test_" + Guid.NewGuid().ToString("N")[..12];
+            connectionString = new NpgsqlConnectionStringBuilder(TestPostgres.ServerConnectionString) { Database = postgresDatabase }.ToString();
+        }
+    }
+
+    public DatabaseProvider Provider { get; }
+    public string DataDirectory => dataDirectory;
+    public string Token { get; private set; } = "";
+    public long OwnerMemberId { get; private set; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseContentRoot(AppContext.BaseDirectory);
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Liaison:DataDirectory"] = dataDirectory,
+            ["Liaison:Database:Provider"] = Provider.ToString(),
+            ["Liaison:Database:ConnectionString"] = connectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+    }
+
+    /// <summary>Starts the host (migrating the database) and runs first-time setup.</summary>
+    public async Task StartAsync()
+    {
+        if (postgresDatabase is not null) await TestPostgres.CreateDatabaseAsync(postgresDatabase);
+        _ = Server; // builds and starts the host: migrations run here
+        await using var scope = Services.CreateAsyncScope();
+        var owner = await scope.ServiceProvider.GetRequiredService<OwnerSetup>().RunAsync("owner@example.com", "correct horse battery", "Olga Owner", "Test workspace", default);
+        OwnerMemberId = owner.Id;
+        var db = scope.ServiceProvider.GetRequiredService<LiaisonDb>();
+        Token = (await AccountsApi.IssueTokenAsync(db, owner.Id, "tests", SystemClock.Instance.GetCurrentInstant(), default)).Token;
+    }
+
+    /// <summary>An HTTP client that calls the API as the owner.</summary>
+    public HttpClient Api()
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        return client;
+    }
+
+    public async Task<T> WithDb<T>(Func<LiaisonDb, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<LiaisonDb>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (postgresDatabase is not null) await TestPostgres.DropDatabaseAsync(postgresDatabase);
+        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
