@@ -63,7 +63,7 @@ public sealed class Contact
     public void Absorb(Contact duplicate)
     {
         ArgumentNullException.ThrowIfNull(duplicate);
-        if (duplicate.Id == Id)
+        if (ReferenceEquals(duplicate, this) || (Id != 0 && duplicate.Id == Id))
             throw new DomainRuleException("contact.merge.same", "A contact cannot be merged into itself.", "sourceContactId");
         foreach (var identity in duplicate.identities)
         {

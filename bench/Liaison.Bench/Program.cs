@@ -1,0 +1,16 @@
+using Liaison.Bench;
+
+// dotnet run -c Release --project bench/Liaison.Bench -- timeline [--provider sqlite|postgres|both] [--clients N] [--messages N]
+var options = args.Skip(1).Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
+switch (args.FirstOrDefault())
+{
+    case "timeline":
+        return await TimelineBenchmark.RunAsync(
+            options.GetValueOrDefault("provider", "both"),
+            int.Parse(options.GetValueOrDefault("clients", "1000"), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("messages", "100000"), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("samples", "300"), System.Globalization.CultureInfo.InvariantCulture));
+    default:
+        Console.Error.WriteLine("usage: Liaison.Bench timeline [--provider sqlite|postgres|both] [--clients 1000] [--messages 100000] [--samples 300]");
+        return 2;
+}
