@@ -23,35 +23,38 @@ public static class AccountsApi
 
     public static RouteGroupBuilder MapAccounts(this RouteGroupBuilder api)
     {
-        api.MapGet("/members", async (LiaisonDb db, CancellationToken ct) => TypedResults.Ok(
-            await db.Members.AsNoTracking().OrderBy(m => m.DisplayName)
-                .Select(m => new MemberView(m.Id, m.DisplayName, m.Email, m.Role.ToString())).ToListAsync(ct)))
-            .WithTags("Members");
+        api.MapGet("/members", (LiaisonDb db, CancellationToken ct) => ListMembers(db, ct)).WithTags("Members");
         api.MapPost("/members/invitations", (NewInvitation request, LiaisonDb db, IClock clock, HttpContext http, CancellationToken ct) =>
             Invite(db, http.User.MemberId(), request, clock.GetCurrentInstant(), ct)).WithTags("Members");
 
         var tokens = api.MapGroup("/tokens").WithTags("API tokens");
-        tokens.MapGet("/", async (LiaisonDb db, HttpContext http, CancellationToken ct) =>
-        {
-            var me = http.User.MemberId();
-            return TypedResults.Ok(await db.ApiTokens.AsNoTracking().Where(t => t.MemberId == me).OrderByDescending(t => t.CreatedAt)
-                .Select(t => new TokenView(t.Id, t.Name, t.CreatedAt, t.LastUsedAt, t.RevokedAt)).ToListAsync(ct));
-        });
+        tokens.MapGet("/", (LiaisonDb db, HttpContext http, CancellationToken ct) => ListTokens(db, http.User.MemberId(), ct));
         tokens.MapPost("/", async (NewToken request, LiaisonDb db, IClock clock, HttpContext http, CancellationToken ct) =>
         {
             var issued = await IssueTokenAsync(db, http.User.MemberId()!.Value, request.Name, clock.GetCurrentInstant(), ct);
             return TypedResults.Created($"/api/tokens/{issued.Id}", issued);
         });
-        tokens.MapDelete("/{id:long}", async Task<Results<NoContent, NotFound>> (long id, LiaisonDb db, IClock clock, HttpContext http, CancellationToken ct) =>
-        {
-            var me = http.User.MemberId();
-            var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == id && t.MemberId == me, ct);
-            if (token is null) return TypedResults.NotFound();
-            token.Revoke(clock.GetCurrentInstant());
-            await db.SaveChangesAsync(ct);
-            return TypedResults.NoContent();
-        });
+        tokens.MapDelete("/{id:long}", (long id, LiaisonDb db, IClock clock, HttpContext http, CancellationToken ct) =>
+            RevokeToken(db, http.User.MemberId(), id, clock.GetCurrentInstant(), ct));
         return api;
+    }
+
+    public static async Task<Ok<List<MemberView>>> ListMembers(LiaisonDb db, CancellationToken ct) => TypedResults.Ok(
+        await db.Members.AsNoTracking().OrderBy(m => m.DisplayName)
+            .Select(m => new MemberView(m.Id, m.DisplayName, m.Email, m.Role.ToString())).ToListAsync(ct));
+
+    /// <summary>The member's own tokens, newest first; a token is only ever listed to the member it acts as.</summary>
+    public static async Task<Ok<List<TokenView>>> ListTokens(LiaisonDb db, long? memberId, CancellationToken ct) => TypedResults.Ok(
+        await db.ApiTokens.AsNoTracking().Where(t => t.MemberId == memberId).OrderByDescending(t => t.CreatedAt)
+            .Select(t => new TokenView(t.Id, t.Name, t.CreatedAt, t.LastUsedAt, t.RevokedAt)).ToListAsync(ct));
+
+    public static async Task<Results<NoContent, NotFound>> RevokeToken(LiaisonDb db, long? memberId, long id, Instant now, CancellationToken ct)
+    {
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == id && t.MemberId == memberId, ct);
+        if (token is null) return TypedResults.NotFound();
+        token.Revoke(now);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
     }
 
     public static async Task<IssuedToken> IssueTokenAsync(LiaisonDb db, long memberId, string? name, Instant now, CancellationToken ct)

@@ -49,6 +49,7 @@ public static class AuthServices
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiTokenAuthentication.SchemeName).RequireAuthenticatedUser());
         services.AddCascadingAuthenticationState();
         services.AddScoped<OwnerSetup>();
+        services.AddSingleton<OwnerSetup.State>();
         return services;
     }
 }

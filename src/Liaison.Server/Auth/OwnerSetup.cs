@@ -12,16 +12,19 @@ namespace Liaison.Server.Auth;
 /// First run: creates the workspace and its owner. Used by the setup page and by
 /// `Liaison.Server setup --owner-email E --password P`; refuses once an owner exists.
 /// </summary>
-public sealed class OwnerSetup(LiaisonDb db, UserManager<User> users, IClock clock)
+public sealed class OwnerSetup(LiaisonDb db, UserManager<User> users, IClock clock, OwnerSetup.State state)
 {
-    private static volatile bool knownDone;
+    /// <summary>Once set up, always set up: remembered per host so the gate skips the query after the first yes.</summary>
+    public sealed class State
+    {
+        internal volatile bool Done;
+    }
 
     public async Task<bool> IsDoneAsync(CancellationToken ct)
     {
-        // Once set up, always set up: skip the query on every request after the first yes.
-        if (knownDone) return true;
-        knownDone = await db.Members.AnyAsync(ct);
-        return knownDone;
+        if (state.Done) return true;
+        state.Done = await db.Members.AnyAsync(ct);
+        return state.Done;
     }
 
     public async Task<Member> RunAsync(string email, string password, string? displayName, string? workspaceName, CancellationToken ct)

@@ -37,6 +37,9 @@ public static class Times
     public static string Full(Instant at, DateTimeZone zone) =>
         at.InZone(zone).LocalDateTime.ToString("ddd, d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
 
+    public static string Date(Instant at, DateTimeZone zone) =>
+        at.InZone(zone).Date.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
     public static string Clock(Instant at, DateTimeZone zone) =>
         at.InZone(zone).LocalDateTime.ToString("HH:mm", CultureInfo.InvariantCulture);
 
