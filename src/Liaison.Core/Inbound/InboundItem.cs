@@ -1,0 +1,46 @@
+using Liaison.Core.Messages;
+using NodaTime;
+
+namespace Liaison.Core.Inbound;
+
+/// <summary>One thing a delivery says: a new message, an edit, a deletion or a delivery status.</summary>
+public abstract record InboundItem(string ProviderMessageId, Instant At);
+
+/// <summary>
+/// A message as the channel delivered it. <see cref="CounterpartAddress"/> is the client side's
+/// address as the provider writes it; the pipeline normalises it for the channel's kind.
+/// </summary>
+/// <param name="ThreadKey">the channel's thread (a mail thread's root Message-ID, a chat id); null: one chat per address.</param>
+/// <param name="IsAutomated">auto-replies, newsletters, notifications: kept, never counted as needing an answer.</param>
+public sealed record InboundMessage(
+    string ProviderMessageId,
+    Instant At,
+    MessageDirection Direction,
+    string CounterpartAddress,
+    string? CounterpartName,
+    string Text,
+    string? Html = null,
+    string? Subject = null,
+    string? ThreadKey = null,
+    IReadOnlyList<InboundAttachment>? Attachments = null,
+    bool IsAutomated = false) : InboundItem(ProviderMessageId, At);
+
+/// <summary>An attachment that came inside the delivery (bytes) or must be fetched from the provider (<see cref="ProviderMediaId"/>).</summary>
+public sealed record InboundAttachment(string FileName, string ContentType, ReadOnlyMemory<byte>? Content = null, string? ProviderMediaId = null);
+
+/// <summary>The sender edited a message: recorded as an event; the earlier text stays in history.</summary>
+public sealed record InboundEdit(string ProviderMessageId, Instant At, string NewText) : InboundItem(ProviderMessageId, At);
+
+/// <summary>The sender deleted a message: recorded as an event; we keep what was said.</summary>
+public sealed record InboundDeletion(string ProviderMessageId, Instant At) : InboundItem(ProviderMessageId, At);
+
+public enum DeliveryState
+{
+    Sent,
+    Delivered,
+    Read,
+    Failed,
+}
+
+/// <summary>The provider reports what happened to one of our outbound messages.</summary>
+public sealed record InboundStatus(string ProviderMessageId, Instant At, DeliveryState State, string? Error = null) : InboundItem(ProviderMessageId, At);
