@@ -1,6 +1,8 @@
 using Liaison.Bench;
+using Liaison.Testing;
 
 // dotnet run -c Release --project bench/Liaison.Bench -- timeline [--provider sqlite|postgres|both] [--clients N] [--messages N]
+// dotnet run -c Release --project bench/Liaison.Bench -- promise-preview [--provider sqlite|postgres|both] [--clients N] [--versions N]
 var options = args.Skip(1).Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
 switch (args.FirstOrDefault())
 {
@@ -10,7 +12,14 @@ switch (args.FirstOrDefault())
             int.Parse(options.GetValueOrDefault("clients", "1000"), System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(options.GetValueOrDefault("messages", "100000"), System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(options.GetValueOrDefault("samples", "300"), System.Globalization.CultureInfo.InvariantCulture));
+    case "promise-preview":
+        return await PromisePreviewBenchmark.RunAsync(
+            options.GetValueOrDefault("provider", "both"),
+            int.Parse(options.GetValueOrDefault("clients", "200"), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("versions", "3"), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("samples", "300"), System.Globalization.CultureInfo.InvariantCulture));
     default:
         Console.Error.WriteLine("usage: Liaison.Bench timeline [--provider sqlite|postgres|both] [--clients 1000] [--messages 100000] [--samples 300]");
+        Console.Error.WriteLine("       Liaison.Bench promise-preview [--provider sqlite|postgres|both] [--clients 200] [--versions 3] [--samples 300]");
         return 2;
 }

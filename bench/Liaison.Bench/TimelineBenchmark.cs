@@ -7,6 +7,8 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NodaTime;
 
+using Liaison.Testing;
+
 namespace Liaison.Bench;
 
 /// <summary>

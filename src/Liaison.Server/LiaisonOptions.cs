@@ -21,7 +21,28 @@ public sealed class LiaisonOptions
     [Range(1, long.MaxValue)]
     public long MaxAttachmentBytes { get; set; } = 100L * 1024 * 1024;
 
+    public InboundOptions Inbound { get; set; } = new();
+
     public string FullDataDirectory => Path.GetFullPath(DataDirectory);
+}
+
+/// <summary>The "Liaison:Inbound" section: webhook deliveries and their processing.</summary>
+public sealed class InboundOptions
+{
+    /// <summary>A webhook body larger than this is refused with 413 (providers send a few KB).</summary>
+    [Range(1024, 64L * 1024 * 1024)]
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Processing attempts before a delivery is shown as undelivered (backoff 2 s, 4 s, 8 s ...).</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Deliveries committed together at most: one transaction, one fsync, for a burst.</summary>
+    [Range(1, 10_000)]
+    public int MaxBatch { get; set; } = 512;
+
+    /// <summary>Serves POST /diagnostics/bare-webhook, which only answers 200: the benchmark's denominator. Off in production.</summary>
+    public bool BareEndpoint { get; set; }
 }
 
 public enum DatabaseProvider

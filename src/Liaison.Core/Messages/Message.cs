@@ -66,6 +66,12 @@ public sealed class Message
     public string? ProviderMessageId { get; private set; }
     /// <summary>Inbound messages need an answer until answered or marked otherwise; automated mail never does.</summary>
     public bool NeedsAnswer { get; private set; }
+    /// <summary>When the sender last edited it; the texts it replaced are kept as events.</summary>
+    public Instant? EditedAt { get; private set; }
+    /// <summary>When the sender deleted it; we keep what was said.</summary>
+    public Instant? DeletedAt { get; private set; }
+    /// <summary>For outbound messages: how far the provider got it (sent, delivered, read, failed).</summary>
+    public Inbound.DeliveryState? DeliveryState { get; private set; }
 
     public void PlaceWith(long clientId, long contactId, long conversationId)
     {
@@ -84,4 +90,25 @@ public sealed class Message
     }
 
     public void MarkNoAnswerNeeded() => NeedsAnswer = false;
+
+    /// <summary>Takes the edited text and returns the one it replaces, for the caller to keep in history.</summary>
+    public string RecordEdit(string newText, Instant at)
+    {
+        var previous = Text;
+        Text = newText ?? "";
+        if (EditedAt is null || at > EditedAt) EditedAt = at;
+        return previous;
+    }
+
+    public void RecordDeletion(Instant at) => DeletedAt ??= at;
+
+    /// <summary>
+    /// Statuses arrive out of order ("read" before "delivered"); a message only moves forward
+    /// (sent → delivered → read), except that a failure is always shown.
+    /// </summary>
+    public void RecordDeliveryState(Inbound.DeliveryState state)
+    {
+        if (state == Inbound.DeliveryState.Failed || DeliveryState is null || (DeliveryState != Inbound.DeliveryState.Failed && state > DeliveryState))
+            DeliveryState = state;
+    }
 }

@@ -7,7 +7,7 @@ public static class SetupGate
     {
         var path = http.Request.Path;
         var isPage = HttpMethods.IsGet(http.Request.Method)
-            && !path.StartsWithSegments("/setup") && !path.StartsWithSegments("/api") && !path.StartsWithSegments("/health")
+            && !path.StartsWithSegments("/setup") && !path.StartsWithSegments("/api") && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/hooks")
             && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_blazor")
             && !Path.HasExtension(path.Value);
         if (isPage && !await http.RequestServices.GetRequiredService<OwnerSetup>().IsDoneAsync(http.RequestAborted))

@@ -43,6 +43,9 @@ public static class DataServices
         await db.Database.MigrateAsync(ct);
     }
 
+    /// <summary>The connection string in force, for code that talks to the database without EF (the delivery writer).</summary>
+    public static string ConnectionString(LiaisonOptions options) => options.Database.ConnectionString ?? DefaultSqlite(options);
+
     private static string DefaultSqlite(LiaisonOptions options) => new SqliteConnectionStringBuilder
     {
         DataSource = Path.Combine(options.FullDataDirectory, "liaison.db"),

@@ -8,6 +8,7 @@ using Liaison.Core.Messages;
 using Liaison.Core.Notes;
 using Liaison.Core.Workspaces;
 using Liaison.Server.Auth;
+using Liaison.Server.Features.Agreements;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -35,6 +36,11 @@ public abstract class LiaisonDb(DbContextOptions options)
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<Note> Notes => Set<Note>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<Features.Channels.ChannelSettingsRecord> ChannelSettings => Set<Features.Channels.ChannelSettingsRecord>();
+    public DbSet<Features.Inbound.InboundDelivery> InboundDeliveries => Set<Features.Inbound.InboundDelivery>();
+    public DbSet<Features.Inbound.MessageEvent> MessageEvents => Set<Features.Inbound.MessageEvent>();
+    public DbSet<AgreementVersionRecord> AgreementVersions => Set<AgreementVersionRecord>();
+    public DbSet<AgreementTemplateRecord> AgreementTemplates => Set<AgreementTemplateRecord>();
 
     public abstract DatabaseProvider Provider { get; }
 

@@ -140,6 +140,9 @@ internal sealed class MessageMapping : IEntityTypeConfiguration<Message>
         e.HasOne<Channel>().WithMany().HasForeignKey(m => m.ChannelId).OnDelete(DeleteBehavior.Restrict);
         // The timeline's keyset seek: (client, occurred_at desc, id desc).
         e.HasIndex(m => new { m.ClientId, m.OccurredAt, m.Id }).IsDescending(false, true, true);
+        e.Property(m => m.DeliveryState).HasConversion<string>().HasMaxLength(16);
+        // A provider's message is stored once per channel, however often its delivery is processed.
+        e.HasIndex(m => new { m.ChannelId, m.ProviderMessageId }).IsUnique();
         e.HasIndex(m => m.UnknownSenderId);
         e.HasIndex(m => m.ContactId);
         e.HasIndex(m => m.ConversationId);

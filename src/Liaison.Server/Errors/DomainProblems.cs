@@ -1,4 +1,5 @@
 using Liaison.Core;
+using Liaison.Core.Agreements;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -45,6 +46,9 @@ internal sealed class DomainProblems(IProblemDetailsService problems, ILogger<Do
             problem.Extensions["field"] = rule.Field;
             problem.Extensions["errors"] = new Dictionary<string, string[]> { [rule.Field] = [rule.Message] };
         }
+        // A mistyped value (a time zone id) comes back with the closest real ones to pick from.
+        if (rule is AgreementRuleException { Suggestions: { Count: > 0 } suggestions })
+            problem.Extensions["suggestions"] = suggestions;
         return problem;
     }
 

@@ -3,8 +3,11 @@ using System.Text.Json.Serialization;
 using Liaison.Server.Auth;
 using Liaison.Server.Data;
 using Liaison.Server.Errors;
+using Liaison.Server.Features.Agreements;
 using Liaison.Server.Features.Attachments;
+using Liaison.Server.Features.Channels;
 using Liaison.Server.Features.Clients;
+using Liaison.Server.Features.Inbound;
 using Liaison.Server.Features.Contacts;
 using Liaison.Server.Features.Messages;
 using Liaison.Server.Features.Notes;
@@ -31,6 +34,7 @@ public static class FeatureServices
     public static IServiceCollection AddLiaisonFeatures(this IServiceCollection services)
     {
         services.AddSingleton<AttachmentStore>();
+        services.AddLiaisonInbound();
         return services;
     }
 
@@ -56,6 +60,12 @@ public static class FeatureServices
                     schema.Format = "date-time";
                     schema.Properties?.Clear();
                 }
+                else if (type == typeof(Liaison.Core.Channels.ChannelKind))
+                {
+                    // Channel kinds travel as their plain name ("email"), see ChannelKindJsonConverter.
+                    schema.Type = JsonSchemaType.String;
+                    schema.Properties?.Clear();
+                }
                 return Task.CompletedTask;
             });
         });
@@ -67,6 +77,7 @@ public static class FeatureServices
     public static void ConfigureJson(JsonSerializerOptions json)
     {
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        json.Converters.Add(new ChannelKindJsonConverter());
         json.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
     }
 
@@ -75,7 +86,8 @@ public static class FeatureServices
         app.MapOpenApi();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Liaison API"));
         var api = app.MapGroup("/api").RequireAuthorization(AuthServices.ApiPolicy);
-        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts();
+        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapChannels().MapUndelivered();
+        app.MapWebhooks();
         return app;
     }
 

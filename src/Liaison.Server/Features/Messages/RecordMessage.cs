@@ -29,7 +29,8 @@ public static class RecordMessage
 
     public sealed record Incoming(
         ChannelKind Channel, MessageDirection Direction, string CounterpartAddress, string? CounterpartName, string Text, Instant OccurredAt,
-        string? Subject = null, string? Html = null, string? ThreadKey = null, string? ProviderMessageId = null, long? ChannelId = null);
+        string? Subject = null, string? Html = null, string? ThreadKey = null, string? ProviderMessageId = null, long? ChannelId = null,
+        bool IsAutomated = false);
 
     public static RouteGroupBuilder MapMessages(this RouteGroupBuilder api)
     {
@@ -59,6 +60,7 @@ public static class RecordMessage
         {
             var message = new Message(incoming.Channel, incoming.Direction, incoming.CounterpartAddress, incoming.Text, incoming.OccurredAt, now,
                 incoming.ChannelId, incoming.Subject, incoming.Html, incoming.ProviderMessageId);
+            if (incoming.IsAutomated) message.MarkNoAnswerNeeded();
             var owner = await db.ContactIdentities.AsNoTracking()
                 .Where(i => i.Kind == incoming.Channel && i.Address == incoming.CounterpartAddress)
                 .Join(db.Contacts, i => i.ContactId, c => c.Id, (i, c) => new { ContactId = c.Id, c.ClientId })

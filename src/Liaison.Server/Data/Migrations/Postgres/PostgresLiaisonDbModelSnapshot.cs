@@ -407,11 +407,24 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(320)")
                         .HasColumnName("counterpart_address");
 
+                    b.Property<Instant?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeliveryState")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("delivery_state");
+
                     b.Property<string>("Direction")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("direction");
+
+                    b.Property<Instant?>("EditedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("edited_at");
 
                     b.Property<string>("Html")
                         .HasColumnType("text")
@@ -451,9 +464,6 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_messages");
 
-                    b.HasIndex("ChannelId")
-                        .HasDatabaseName("ix_messages_channel_id");
-
                     b.HasIndex("ContactId")
                         .HasDatabaseName("ix_messages_contact_id");
 
@@ -462,6 +472,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
 
                     b.HasIndex("UnknownSenderId")
                         .HasDatabaseName("ix_messages_unknown_sender_id");
+
+                    b.HasIndex("ChannelId", "ProviderMessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_messages_channel_id_provider_message_id");
 
                     b.HasIndex("ClientId", "OccurredAt", "Id")
                         .IsDescending(false, true, true)
@@ -783,6 +797,226 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Agreements.AgreementTemplateRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("document");
+
+                    b.Property<Instant>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long?>("UpdatedByMemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_by_member_id");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_agreement_templates");
+
+                    b.HasIndex("UpdatedByMemberId")
+                        .HasDatabaseName("ix_agreement_templates_updated_by_member_id");
+
+                    b.HasIndex("WorkspaceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_agreement_templates_workspace_id");
+
+                    b.ToTable("agreement_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Agreements.AgreementVersionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ClientId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("client_id");
+
+                    b.Property<Instant>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("CreatedByMemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_by_member_id");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("document");
+
+                    b.Property<Instant>("EffectiveFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_from");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_agreement_versions");
+
+                    b.HasIndex("CreatedByMemberId")
+                        .HasDatabaseName("ix_agreement_versions_created_by_member_id");
+
+                    b.HasIndex("ClientId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_agreement_versions_client_id_version");
+
+                    b.ToTable("agreement_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Channels.ChannelSettingsRecord", b =>
+                {
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("Protected")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("protected");
+
+                    b.HasKey("ChannelId")
+                        .HasName("pk_channel_settings");
+
+                    b.ToTable("channel_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.InboundDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("delivery_key");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<Instant?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<Instant>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("payload");
+
+                    b.Property<Instant?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<Instant>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_inbound_deliveries");
+
+                    b.HasIndex("ChannelId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_inbound_deliveries_channel_id_delivery_key");
+
+                    b.HasIndex("State", "NextAttemptAt")
+                        .HasDatabaseName("ix_inbound_deliveries_state_next_attempt_at");
+
+                    b.ToTable("inbound_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.MessageEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Instant>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("MessageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("ProviderMessageId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("provider_message_id");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_message_events");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_message_events_message_id");
+
+                    b.HasIndex("ChannelId", "ProviderMessageId")
+                        .HasDatabaseName("ix_message_events_channel_id_provider_message_id");
+
+                    b.ToTable("message_events", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<long>", b =>
                 {
                     b.Property<long>("Id")
@@ -1085,6 +1319,74 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_api_tokens_members_member_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Agreements.AgreementTemplateRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Workspaces.Member", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedByMemberId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_agreement_templates_members_updated_by_member_id");
+
+                    b.HasOne("Liaison.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_agreement_templates_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Agreements.AgreementVersionRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_agreement_versions_clients_client_id");
+
+                    b.HasOne("Liaison.Core.Workspaces.Member", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedByMemberId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_agreement_versions_members_created_by_member_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Channels.ChannelSettingsRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Channels.Channel", null)
+                        .WithOne()
+                        .HasForeignKey("Liaison.Server.Features.Channels.ChannelSettingsRecord", "ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_channel_settings_channels_channel_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.InboundDelivery", b =>
+                {
+                    b.HasOne("Liaison.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_inbound_deliveries_channels_channel_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.MessageEvent", b =>
+                {
+                    b.HasOne("Liaison.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_events_channels_channel_id");
+
+                    b.HasOne("Liaison.Core.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_message_events_messages_message_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<long>", b =>

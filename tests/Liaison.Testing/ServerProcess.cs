@@ -2,9 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Liaison.Bench;
+namespace Liaison.Testing;
 
-/// <summary>The real Liaison server as a child process on a loopback port, as a user runs it.</summary>
+/// <summary>
+/// The real Liaison server as a child process on a loopback port, as a user runs it: for tests that
+/// kill it, and for benchmarks that measure it from outside. Its dll is copied next to the caller's.
+/// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process process;
@@ -17,6 +20,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
     public int Pid => process.Id;
+    public bool HasExited => process.HasExited;
 
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "Liaison.Server.dll");
 
@@ -32,13 +36,13 @@ public sealed class ServerProcess : IAsyncDisposable
         return output.Trim();
     }
 
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
         var process = Process.Start(Start(environment, "--urls", address.ToString()))!;
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  server: {e.Data}"); };
+        process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var http = new HttpClient();
@@ -54,6 +58,13 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         process.Kill(entireProcessTree: true);
         throw new TimeoutException("The server did not become ready in 60 s.");
+    }
+
+    /// <summary>Ends the process at once, as a crash or a power cut would: SIGKILL, no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
     }
 
     /// <summary>Peak resident memory of the server so far (VmHWM), in MiB.</summary>
@@ -83,7 +94,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return start;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,0 +1,174 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Liaison.Server.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class InboundPipeline : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_messages_channel_id",
+                table: "messages");
+
+            migrationBuilder.AddColumn<long>(
+                name: "deleted_at",
+                table: "messages",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "delivery_state",
+                table: "messages",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "edited_at",
+                table: "messages",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "channel_settings",
+                columns: table => new
+                {
+                    channel_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    @protected = table.Column<string>(name: "protected", type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_channel_settings", x => x.channel_id);
+                    table.ForeignKey(
+                        name: "fk_channel_settings_channels_channel_id",
+                        column: x => x.channel_id,
+                        principalTable: "channels",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "inbound_deliveries",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    channel_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    delivery_key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    received_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    payload = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    next_attempt_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    lease_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    last_error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    processed_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_inbound_deliveries", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_inbound_deliveries_channels_channel_id",
+                        column: x => x.channel_id,
+                        principalTable: "channels",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "message_events",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    channel_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    provider_message_id = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    message_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    at = table.Column<long>(type: "INTEGER", nullable: false),
+                    text = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_message_events", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_message_events_channels_channel_id",
+                        column: x => x.channel_id,
+                        principalTable: "channels",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_message_events_messages_message_id",
+                        column: x => x.message_id,
+                        principalTable: "messages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_messages_channel_id_provider_message_id",
+                table: "messages",
+                columns: new[] { "channel_id", "provider_message_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_inbound_deliveries_channel_id_delivery_key",
+                table: "inbound_deliveries",
+                columns: new[] { "channel_id", "delivery_key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_inbound_deliveries_state_next_attempt_at",
+                table: "inbound_deliveries",
+                columns: new[] { "state", "next_attempt_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_message_events_channel_id_provider_message_id",
+                table: "message_events",
+                columns: new[] { "channel_id", "provider_message_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_message_events_message_id",
+                table: "message_events",
+                column: "message_id");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "channel_settings");
+
+            migrationBuilder.DropTable(
+                name: "inbound_deliveries");
+
+            migrationBuilder.DropTable(
+                name: "message_events");
+
+            migrationBuilder.DropIndex(
+                name: "ix_messages_channel_id_provider_message_id",
+                table: "messages");
+
+            migrationBuilder.DropColumn(
+                name: "deleted_at",
+                table: "messages");
+
+            migrationBuilder.DropColumn(
+                name: "delivery_state",
+                table: "messages");
+
+            migrationBuilder.DropColumn(
+                name: "edited_at",
+                table: "messages");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_messages_channel_id",
+                table: "messages",
+                column: "channel_id");
+        }
+    }
+}

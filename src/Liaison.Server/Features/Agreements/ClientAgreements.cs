@@ -1,0 +1,215 @@
+using Liaison.Core;
+using Liaison.Core.Acknowledgements;
+using Liaison.Core.Agreements;
+using Liaison.Core.Calendars;
+using Liaison.Core.Channels;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Liaison.Server.Features.Agreements;
+
+/// <summary>
+/// The working agreement's use cases over the database, called by the REST endpoints and by the
+/// owner's editor alike: read the version in force, save a new version, list versions, import days
+/// off, read and replace the workspace template. Each returns null when the client does not exist.
+/// </summary>
+public static class ClientAgreements
+{
+    /// <param name="Stored">false while the client has no stored version: the terms are the template's, version 0.</param>
+    /// <param name="Changes">what this version changed against the one before (the template for version 1).</param>
+    public sealed record AgreementView(
+        long ClientId, bool Stored, int Version, Instant EffectiveFrom, Agreement Terms,
+        IReadOnlyList<AcknowledgementTemplate> Acknowledgements, IReadOnlyList<AgreementChange> Changes);
+
+    public sealed record VersionView(int Version, Instant EffectiveFrom, Instant CreatedAt, long? CreatedByMemberId, IReadOnlyList<AgreementChange> Changes);
+
+    public sealed record TemplateView(bool Stored, Agreement Terms, IReadOnlyList<AcknowledgementTemplate> Acknowledgements);
+
+    /// <summary>
+    /// The template when the workspace has not saved one: our zone Europe/Warsaw, Monday to Friday
+    /// 09:00–17:00, check windows at 09:00, 13:00 and 17:00, the default response times, English.
+    /// </summary>
+    public static AgreementDocument DefaultTemplate() => new(new Agreement
+    {
+        Version = 0,
+        OurTimeZone = "Europe/Warsaw",
+        ClientTimeZone = "Europe/Warsaw",
+        WorkingHours = WeeklyHours.Weekdays(TimeOfDayRange.Of(9, 0, 17, 0)),
+        CheckWindows = CheckWindows.Weekdays(new LocalTime(9, 0), new LocalTime(13, 0), new LocalTime(17, 0)),
+        ResponseTimes = ResponseRule.Defaults,
+        Language = "en",
+    });
+
+    public static async Task<(AgreementDocument Document, bool Stored)> TemplateAsync(LiaisonDb db, CancellationToken ct)
+    {
+        var row = await db.AgreementTemplates.AsNoTracking().OrderBy(t => t.WorkspaceId).FirstOrDefaultAsync(ct);
+        return row is null ? (DefaultTemplate(), false) : (row.Read(), true);
+    }
+
+    public static async Task<TemplateView> TemplateViewAsync(LiaisonDb db, CancellationToken ct)
+    {
+        var (document, stored) = await TemplateAsync(db, ct);
+        return new TemplateView(stored, document.Terms, AllAcknowledgements(document));
+    }
+
+    /// <summary>Replaces the workspace template after checking it; clients' stored versions are not touched.</summary>
+    public static async Task<TemplateView> SaveTemplateAsync(LiaisonDb db, AgreementDocument document, long? memberId, Instant now, CancellationToken ct)
+    {
+        document = Require(document) with { Terms = document.Terms with { Version = 0, EffectiveFrom = default } };
+        document.Validate();
+        var workspaceId = await db.Workspaces.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync(ct);
+        var row = await db.AgreementTemplates.FirstOrDefaultAsync(t => t.WorkspaceId == workspaceId, ct);
+        if (row is null) db.AgreementTemplates.Add(row = new AgreementTemplateRecord(workspaceId));
+        row.Replace(document, now, memberId);
+        await db.SaveChangesAsync(ct);
+        return new TemplateView(true, document.Terms, AllAcknowledgements(document));
+    }
+
+    /// <summary>The stored versions of a client, oldest first.</summary>
+    public static Task<List<AgreementVersionRecord>> VersionRowsAsync(LiaisonDb db, long clientId, CancellationToken ct) =>
+        db.AgreementVersions.AsNoTracking().Where(v => v.ClientId == clientId).OrderBy(v => v.Version).ToListAsync(ct);
+
+    /// <summary>The version in force now, or the template-derived start (version 0, not stored) for a client without one.</summary>
+    public static async Task<AgreementView?> CurrentAsync(LiaisonDb db, long clientId, Instant now, CancellationToken ct)
+    {
+        var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, ct);
+        if (client is null) return null;
+        var rows = await VersionRowsAsync(db, clientId, ct);
+        if (rows.Count == 0)
+        {
+            var start = await StartAsync(db, client.ResponsibleMemberId, now, ct);
+            return new AgreementView(clientId, false, 0, start.Terms.EffectiveFrom, start.Terms, AllAcknowledgements(start), []);
+        }
+        var current = rows[^1].Read();
+        var previous = rows.Count > 1 ? rows[^2].Read() : await StartAsync(db, client.ResponsibleMemberId, now, ct);
+        return View(clientId, current, AgreementDiff.Between(previous.Terms, current.Terms));
+    }
+
+    /// <summary>Every version with what it changed, oldest first; empty while nothing is stored.</summary>
+    public static async Task<List<VersionView>?> VersionsAsync(LiaisonDb db, long clientId, Instant now, CancellationToken ct)
+    {
+        var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, ct);
+        if (client is null) return null;
+        var rows = await VersionRowsAsync(db, clientId, ct);
+        var list = new List<VersionView>(rows.Count);
+        var previous = rows.Count == 0 ? null : (await StartAsync(db, client.ResponsibleMemberId, now, ct)).Terms;
+        foreach (var row in rows)
+        {
+            var terms = row.Read().Terms;
+            list.Add(new VersionView(row.Version, row.EffectiveFrom, row.CreatedAt, row.CreatedByMemberId, AgreementDiff.Between(previous!, terms)));
+            previous = terms;
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// Stores <paramref name="document"/> as the client's next version, in force from now. Acknowledgement
+    /// texts left out (null) are carried over from the version before. Throws
+    /// <see cref="AgreementRuleException"/> naming the field when a rule is broken; nothing is stored then.
+    /// </summary>
+    public static async Task<AgreementView?> SaveAsync(LiaisonDb db, long clientId, AgreementDocument document, long? memberId, Instant now, CancellationToken ct)
+    {
+        Require(document);
+        var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, ct);
+        if (client is null) return null;
+        var rows = await VersionRowsAsync(db, clientId, ct);
+        var previous = rows.Count == 0 ? await StartAsync(db, client.ResponsibleMemberId, now, ct) : rows[^1].Read();
+        var acknowledgements = document.Acknowledgements ?? previous.Acknowledgements;
+        new AgreementDocument(document.Terms, acknowledgements).Validate();
+
+        // Postgres keeps microseconds: the instant handed back must be the one read back later.
+        var effectiveFrom = Instant.FromUnixTimeTicks(now.ToUnixTimeTicks() / 10 * 10);
+        var history = rows.Count == 0
+            ? AgreementHistory.Start(document.Terms with { EffectiveFrom = effectiveFrom })
+            : new AgreementHistory(rows.Select(r => r.Read().Terms).ToList()).Revise(document.Terms, effectiveFrom);
+        var next = history.Current;
+        db.AgreementVersions.Add(new AgreementVersionRecord(clientId, next, acknowledgements, effectiveFrom, memberId));
+        await db.SaveChangesAsync(ct);
+        return View(clientId, new AgreementDocument(next, acknowledgements), AgreementDiff.Between(previous.Terms, next));
+    }
+
+    /// <summary>
+    /// Adds the days off of an iCalendar file (from today, two years ahead, in our zone) to the
+    /// current terms as a new version. A file that cannot be read throws before anything is stored.
+    /// </summary>
+    public static async Task<AgreementView?> ImportDaysOffAsync(LiaisonDb db, long clientId, string icsText, long? memberId, Instant now, CancellationToken ct)
+    {
+        var current = await CurrentAsync(db, clientId, now, ct);
+        if (current is null) return null;
+        var terms = current.Terms with { DaysOff = WithImportedDaysOff(current.Terms.DaysOff, icsText, current.Terms.OurTimeZone, now) };
+        return await SaveAsync(db, clientId, new AgreementDocument(terms, current.Acknowledgements), memberId, now, ct);
+    }
+
+    /// <summary>
+    /// <paramref name="daysOff"/> plus the days off read from an iCalendar file, from today (in
+    /// <paramref name="ourTimeZone"/>) two years ahead; a day already listed is not added twice.
+    /// </summary>
+    public static List<DayOff> WithImportedDaysOff(IEnumerable<DayOff> daysOff, string icsText, string ourTimeZone, Instant now)
+    {
+        var today = now.InZone(ZoneOrUtc(ourTimeZone)).Date;
+        var imported = ICalendarDaysOff.Parse(icsText, new DateInterval(today, today.PlusYears(2)));
+        return daysOff.Concat(imported).Distinct().OrderBy(d => d.Start).ToList();
+    }
+
+    /// <summary>The version a message received at <paramref name="received"/> is promised under.</summary>
+    public static async Task<AgreementDocument?> InForceAtAsync(LiaisonDb db, long clientId, Instant received, Instant now, CancellationToken ct)
+    {
+        var versions = db.AgreementVersions.AsNoTracking().Where(v => v.ClientId == clientId);
+        // Before the first version took effect the first version is the best answer there is.
+        var row = await versions.Where(v => v.EffectiveFrom <= received).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct)
+            ?? await versions.OrderBy(v => v.Version).FirstOrDefaultAsync(ct);
+        if (row is not null) return row.Read();
+        var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, ct);
+        return client is null ? null : await StartAsync(db, client.ResponsibleMemberId, now, ct);
+    }
+
+    /// <summary>The promise and acknowledgements for a message on the client's agreement in force when it arrived.</summary>
+    public static async Task<PromisePreview?> PreviewAsync(LiaisonDb db, long clientId, Instant received, ChannelKind channel, Urgency urgency, Instant now, CancellationToken ct) =>
+        await InForceAtAsync(db, clientId, received, now, ct) is { } document ? PromisePreview.For(document, received, channel, urgency) : null;
+
+    /// <summary>The "how we work together" document of the version in force now, in the client's language.</summary>
+    public static async Task<WorkingTogetherView?> WorkingTogetherAsync(LiaisonDb db, long clientId, Instant now, CancellationToken ct)
+    {
+        var current = await CurrentAsync(db, clientId, now, ct);
+        if (current is null) return null;
+        var responsible = await ResponsibleNameAsync(db, clientId, current.Terms.ResponsibleMemberId, ct);
+        return WorkingTogetherView.For(current.Terms, responsible, now);
+    }
+
+    /// <summary>Zones for a picker; the query may be a tzdb id or a city in any of our languages.</summary>
+    public static IReadOnlyList<TimeZoneMatch> FindTimeZones(string? search, int max = 10) => TimeZoneSearch.Find(search ?? "", max);
+
+    /// <summary>The name the client knows the responsible person by: the agreement's, else the client's, else the first member's.</summary>
+    public static async Task<string> ResponsibleNameAsync(LiaisonDb db, long clientId, long memberId, CancellationToken ct)
+    {
+        var clientMember = await db.Clients.Where(c => c.Id == clientId).Select(c => c.ResponsibleMemberId).FirstOrDefaultAsync(ct);
+        foreach (var id in new[] { memberId, clientMember ?? 0 })
+            if (id != 0 && await db.Members.Where(m => m.Id == id).Select(m => m.DisplayName).FirstOrDefaultAsync(ct) is { } name)
+                return name;
+        return await db.Members.OrderBy(m => m.Id).Select(m => m.DisplayName).FirstOrDefaultAsync(ct) ?? "";
+    }
+
+    // The client's start: the template's terms with the client's responsible person, not stored.
+    private static async Task<AgreementDocument> StartAsync(LiaisonDb db, long? responsibleMemberId, Instant now, CancellationToken ct)
+    {
+        var (template, _) = await TemplateAsync(db, ct);
+        var t = template.Terms;
+        var start = Agreement.StartFrom(t, t.ClientTimeZone, t.Language, responsibleMemberId ?? t.ResponsibleMemberId, now) with { Version = 0 };
+        return template with { Terms = start };
+    }
+
+    private static AgreementView View(long clientId, AgreementDocument document, IReadOnlyList<AgreementChange> changes) =>
+        new(clientId, true, document.Terms.Version, document.Terms.EffectiveFrom, document.Terms, AllAcknowledgements(document), changes);
+
+    private static List<AcknowledgementTemplate> AllAcknowledgements(AgreementDocument document) =>
+        Agreement.Languages.Select(document.AcknowledgementFor).ToList();
+
+    private static AgreementDocument Require(AgreementDocument? document) =>
+        document?.Terms is null
+            ? throw new DomainRuleException("agreement.terms.required", "Send the agreement's terms.", "terms")
+            : document;
+
+    private static DateTimeZone ZoneOrUtc(string zoneId) =>
+        DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneId) ?? DateTimeZone.Utc;
+}

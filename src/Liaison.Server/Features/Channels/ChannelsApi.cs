@@ -1,0 +1,66 @@
+using Liaison.Core;
+using Liaison.Core.Channels;
+using Liaison.Server.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Liaison.Server.Features.Channels;
+
+/// <summary>Connected accounts: create one with its settings, list, disconnect. Settings go in and never come out.</summary>
+public static class ChannelsApi
+{
+    public sealed record ConnectChannel(string? Kind, string? Name, Dictionary<string, string>? Settings);
+
+    /// <param name="WebhookPath">where the provider posts deliveries (relative to this server's public address).</param>
+    /// <param name="SettingNames">which settings are stored; their values are never returned.</param>
+    public sealed record ChannelView(long Id, string Kind, string Name, Instant ConnectedAt, Instant? DisconnectedAt, string WebhookPath, IReadOnlyList<string> SettingNames);
+
+    public static RouteGroupBuilder MapChannels(this RouteGroupBuilder api)
+    {
+        var channels = api.MapGroup("/channels").WithTags("Channels");
+        channels.MapPost("/", Connect);
+        channels.MapGet("/", List);
+        channels.MapDelete("/{id:long}", Disconnect);
+        return api;
+    }
+
+    public static async Task<Created<ChannelView>> Connect(ConnectChannel request, LiaisonDb db, ChannelDirectory directory, ChannelSettingsProtector protector, IClock clock, CancellationToken ct)
+    {
+        var kind = RequestValues.Kind(request.Kind, "kind");
+        if (directory.AdapterFor(kind) is null)
+            throw new DomainRuleException("channel.kind.unsupported",
+                $"No channel of kind '{kind}' can be connected here; available: {string.Join(", ", directory.Kinds.Select(k => k.Value).Order())}.", "kind");
+        var settings = request.Settings ?? [];
+        var workspaceId = await db.Workspaces.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync(ct);
+        var channel = new Channel(workspaceId, kind, request.Name ?? "", clock.GetCurrentInstant());
+        await db.InTransactionAsync(async () =>
+        {
+            db.Channels.Add(channel);
+            await db.SaveChangesAsync(ct);
+            db.ChannelSettings.Add(new ChannelSettingsRecord(channel.Id, protector.Protect(settings)));
+            return true;
+        }, ct);
+        return TypedResults.Created($"/api/channels/{channel.Id}", View(channel, settings.Keys));
+    }
+
+    public static async Task<Ok<List<ChannelView>>> List(LiaisonDb db, ChannelSettingsProtector protector, CancellationToken ct)
+    {
+        var channels = await db.Channels.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
+        var settings = await db.ChannelSettings.AsNoTracking().ToDictionaryAsync(s => s.ChannelId, ct);
+        return TypedResults.Ok(channels.Select(c => View(c, settings.TryGetValue(c.Id, out var s) ? protector.Unprotect(s.Protected).Values.Keys : [])).ToList());
+    }
+
+    public static async Task<Results<NoContent, NotFound>> Disconnect(long id, LiaisonDb db, ChannelDirectory directory, IClock clock, CancellationToken ct)
+    {
+        var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (channel is null) return TypedResults.NotFound();
+        channel.Disconnect(clock.GetCurrentInstant());
+        await db.SaveChangesAsync(ct);
+        directory.Forget(id);
+        return TypedResults.NoContent();
+    }
+
+    private static ChannelView View(Channel c, IEnumerable<string> settingNames) =>
+        new(c.Id, c.Kind.Value, c.Name, c.ConnectedAt, c.DisconnectedAt, $"/hooks/{c.Id}", settingNames.Order().ToList());
+}

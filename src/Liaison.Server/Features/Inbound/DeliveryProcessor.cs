@@ -1,0 +1,166 @@
+using System.Text.Json;
+using Liaison.Core;
+using Liaison.Core.Attachments;
+using Liaison.Core.Identities;
+using Liaison.Core.Inbound;
+using Liaison.Server.Data;
+using Liaison.Server.Features.Attachments;
+using Liaison.Server.Features.Channels;
+using Liaison.Server.Features.Messages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Liaison.Server.Features.Inbound;
+
+/// <summary>
+/// Turns stored deliveries into messages, in the background: claims due deliveries (a lease, so
+/// several instances share the work), asks the channel's adapter what each says, and records it in
+/// one transaction with the delivery marked done. A failure is retried with backoff; a payload the
+/// adapter can't understand is kept and shown on the Undelivered page. Nothing is ever dropped.
+/// </summary>
+public sealed class DeliveryProcessor(
+    IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, AttachmentStore attachments, DeliveryProcessingSignal signal,
+    LiveUpdates live, IClock clock, IOptions<LiaisonOptions> options, ILogger<DeliveryProcessor> log) : BackgroundService
+{
+    // Long enough for one claimed batch; short, because a crashed instance's claims wait this long for another.
+    private static readonly Duration Lease = Duration.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        DeliveryStore? store = null;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (store is null)
+                {
+                    store = await DeliveryStore.OpenAsync(options.Value, stoppingToken);
+                    await store.ReleaseOrphanedLeasesAsync(stoppingToken);
+                }
+                var now = clock.GetCurrentInstant();
+                var claimed = await store.ClaimAsync(now, now + Lease, 64, stoppingToken);
+                foreach (var id in claimed) await ProcessAsync(id, stoppingToken);
+                // A full batch means more are waiting; otherwise sleep until new ones commit, or a retry falls due.
+                if (claimed.Count < 64) await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "Delivery processing loop failed; retrying shortly");
+                if (store is not null) await store.DisposeAsync();
+                store = null;
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+        if (store is not null) await store.DisposeAsync();
+    }
+
+    /// <summary>Processes one stored delivery; public so tests and the Retry button exercise the same path.</summary>
+    public async Task ProcessAsync(long deliveryId, CancellationToken ct)
+    {
+        var touched = new HashSet<long>();
+        var unknownChanged = false;
+        string? error = null;
+        var permanent = false;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            var delivery = await db.InboundDeliveries.FirstAsync(d => d.Id == deliveryId, ct);
+            if (delivery.State != DeliveryProcessing.Pending) return;
+            var channel = await directory.FindAsync(delivery.ChannelId, ct);
+            try
+            {
+                if (channel.Adapter is null) throw new InvalidOperationException($"Channel {delivery.ChannelId} has no adapter for its kind.");
+                IReadOnlyList<InboundItem> items;
+                try { items = channel.Adapter.Parse(delivery.Payload, channel.Settings); }
+                catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException or DomainRuleException)
+                {
+                    permanent = true;
+                    throw new FormatException($"The {channel.Adapter.Kind} adapter could not read this delivery: {e.Message}", e);
+                }
+                await db.InTransactionAsync(async () =>
+                {
+                    foreach (var item in items)
+                    {
+                        var (clientId, unknown) = await ApplyAsync(db, channel, item, ct);
+                        if (clientId is { } c) touched.Add(c);
+                        unknownChanged |= unknown;
+                    }
+                    delivery.MarkProcessed(clock.GetCurrentInstant());
+                    return true;
+                }, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                permanent |= e is DomainRuleException;
+                error = e.Message;
+            }
+        }
+        if (error is not null) await RecordFailureAsync(deliveryId, error, permanent, ct);
+        foreach (var clientId in touched) live.PublishTimeline(clientId);
+        if (unknownChanged) live.PublishUnknownSenders();
+    }
+
+    private async Task RecordFailureAsync(long deliveryId, string error, bool permanent, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var delivery = await db.InboundDeliveries.FirstAsync(d => d.Id == deliveryId, ct);
+        delivery.MarkFailed(clock.GetCurrentInstant(), error, permanent, options.Value.Inbound.MaxAttempts);
+        await db.SaveChangesAsync(ct);
+        log.LogWarning("Delivery {DeliveryId} failed (attempt {Attempt}, {State}): {Error}", deliveryId, delivery.Attempts, delivery.State, error);
+        if (delivery.State == DeliveryProcessing.Failed) live.PublishUndelivered();
+    }
+
+    private async Task<(long? ClientId, bool UnknownChanged)> ApplyAsync(LiaisonDb db, ChannelDirectory.Entry channel, InboundItem item, CancellationToken ct)
+    {
+        var kind = channel.Adapter!.Kind;
+        var now = clock.GetCurrentInstant();
+        switch (item)
+        {
+            case InboundMessage m:
+                // One message can come in two deliveries (a provider's retry with new ids, a mail in INBOX
+                // and in Sent): the provider's message id keeps it to one.
+                if (await db.Messages.AnyAsync(x => x.ChannelId == channel.ChannelId && x.ProviderMessageId == m.ProviderMessageId, ct))
+                    return (null, false);
+                var address = IdentityAddress.Normalize(kind, m.CounterpartAddress, options.Value.DefaultPhoneRegion);
+                var recorded = await RecordMessage.RecordAsync(db, new RecordMessage.Incoming(
+                    kind, m.Direction, address, m.CounterpartName, m.Text, m.At, m.Subject, m.Html, m.ThreadKey, m.ProviderMessageId,
+                    channel.ChannelId, m.IsAutomated), now, ct);
+                foreach (var attachment in m.Attachments ?? [])
+                {
+                    if (attachment.Content is not { } content) continue; // provider media are fetched by the channel, later
+                    await using var stream = new MemoryStream(content.ToArray(), writable: false);
+                    var stored = await attachments.SaveAsync(stream, options.Value.MaxAttachmentBytes, ct);
+                    db.Attachments.Add(Attachment.ForMessage(recorded.Id, stored.Sha256, stored.Size, attachment.FileName, attachment.ContentType, now));
+                }
+                return (recorded.ClientId, recorded.UnknownSenderId is not null);
+
+            case InboundEdit edit:
+                var edited = await FindMessage(db, channel.ChannelId, edit.ProviderMessageId, ct);
+                var previous = edited?.RecordEdit(edit.NewText, edit.At);
+                db.MessageEvents.Add(new MessageEvent(channel.ChannelId, edit.ProviderMessageId, edited?.Id, MessageEventKind.Edited, edit.At, previous ?? edit.NewText));
+                return (edited?.ClientId, false);
+
+            case InboundDeletion deletion:
+                var deleted = await FindMessage(db, channel.ChannelId, deletion.ProviderMessageId, ct);
+                deleted?.RecordDeletion(deletion.At);
+                db.MessageEvents.Add(new MessageEvent(channel.ChannelId, deletion.ProviderMessageId, deleted?.Id, MessageEventKind.Deleted, deletion.At, null));
+                return (deleted?.ClientId, false);
+
+            case InboundStatus status:
+                var sent = await FindMessage(db, channel.ChannelId, status.ProviderMessageId, ct);
+                sent?.RecordDeliveryState(status.State);
+                db.MessageEvents.Add(new MessageEvent(channel.ChannelId, status.ProviderMessageId, sent?.Id, MessageEvent.From(status.State), status.At, status.Error));
+                return (sent?.ClientId, false);
+
+            default:
+                throw new FormatException($"Unknown inbound item {item.GetType().Name}.");
+        }
+    }
+
+    private static Task<Core.Messages.Message?> FindMessage(LiaisonDb db, long channelId, string providerMessageId, CancellationToken ct) =>
+        db.Messages.FirstOrDefaultAsync(x => x.ChannelId == channelId && x.ProviderMessageId == providerMessageId, ct);
+}

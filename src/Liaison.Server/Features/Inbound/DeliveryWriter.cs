@@ -1,0 +1,80 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Liaison.Server.Features.Inbound;
+
+/// <summary>
+/// Group commit: concurrent webhook requests queue their deliveries here; one loop writes whatever
+/// has queued up as one transaction and then releases every request of the batch to answer 200.
+/// Under load a batch grows to hundreds of deliveries, so the cost of a commit (and its fsync) is
+/// shared; with one request in flight a batch is just that one, so latency stays a single commit.
+/// </summary>
+public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryProcessingSignal processing, ILogger<DeliveryWriter> log) : BackgroundService
+{
+    // Bounded: when the disk can't keep up, requests wait (and providers retry) instead of memory growing.
+    private readonly Channel<PendingDelivery> queue = Channel.CreateBounded<PendingDelivery>(
+        new BoundedChannelOptions(20_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    /// <summary>Returns once the delivery is committed (or was already stored); throws if the commit failed.</summary>
+    public async Task StoreAsync(long channelId, string key, byte[] payload, Instant receivedAt, CancellationToken ct)
+    {
+        var pending = new PendingDelivery(channelId, key, payload, receivedAt);
+        await queue.Writer.WriteAsync(pending, ct);
+        await pending.Committed.Task.WaitAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var maxBatch = options.Value.Inbound.MaxBatch;
+        var batch = new List<PendingDelivery>(maxBatch);
+        DeliveryStore? store = null;
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < maxBatch && queue.Reader.TryRead(out var next)) batch.Add(next);
+                try
+                {
+                    store ??= await DeliveryStore.OpenAsync(options.Value, stoppingToken);
+                    await store.InsertAsync(batch, stoppingToken);
+                    foreach (var delivery in batch) delivery.Committed.TrySetResult();
+                    processing.Notify();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The requests answer 503 and the providers retry; a fresh connection gets the next batch.
+                    log.LogError(e, "Could not store {Count} deliveries", batch.Count);
+                    foreach (var delivery in batch) delivery.Committed.TrySetException(e);
+                    if (store is not null) await store.DisposeAsync();
+                    store = null;
+                }
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            foreach (var delivery in batch) delivery.Committed.TrySetCanceled(stoppingToken);
+            while (queue.Reader.TryRead(out var left)) left.Committed.TrySetCanceled(stoppingToken);
+            if (store is not null) await store.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Wakes the processor when new deliveries are committed, so it doesn't wait for its next poll.</summary>
+public sealed class DeliveryProcessingSignal : IDisposable
+{
+    private readonly SemaphoreSlim signal = new(0, 1);
+
+    public void Notify()
+    {
+        if (signal.CurrentCount == 0)
+        {
+            try { signal.Release(); } catch (SemaphoreFullException) { /* already signalled */ }
+        }
+    }
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => signal.WaitAsync(timeout, ct);
+
+    public void Dispose() => signal.Dispose();
+}

@@ -1,0 +1,81 @@
+using Liaison.Core.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using NodaTime;
+
+namespace Liaison.Server.Features.Inbound;
+
+public enum DeliveryProcessing
+{
+    /// <summary>Stored, waiting to be (re)processed at <see cref="InboundDelivery.NextAttemptAt"/>.</summary>
+    Pending,
+    Processed,
+    /// <summary>Gave up: shown on the Undelivered page with its raw payload until someone retries it.</summary>
+    Failed,
+}
+
+/// <summary>
+/// A delivery exactly as the provider sent it, stored before it is answered. (ChannelId, Key) is
+/// unique: the provider's retries of one delivery land on the same row. Processing turns it into
+/// messages later, and may run again; the payload is never changed.
+/// </summary>
+public sealed class InboundDelivery
+{
+    public long Id { get; private set; }
+    public long ChannelId { get; private set; }
+    public string Key { get; private set; } = "";
+    public Instant ReceivedAt { get; private set; }
+    public byte[] Payload { get; private set; } = [];
+    public DeliveryProcessing State { get; private set; }
+    public int Attempts { get; private set; }
+    public Instant NextAttemptAt { get; private set; }
+    /// <summary>While set and in the future, one processor instance is working on it.</summary>
+    public Instant? LeaseUntil { get; private set; }
+    public string? LastError { get; private set; }
+    public Instant? ProcessedAt { get; private set; }
+
+    public void MarkProcessed(Instant at)
+    {
+        State = DeliveryProcessing.Processed;
+        ProcessedAt = at;
+        LeaseUntil = null;
+        LastError = null;
+        Attempts++;
+    }
+
+    /// <summary>Records a failed attempt: retried with exponential backoff, or given up when <paramref name="permanent"/> or out of attempts.</summary>
+    public void MarkFailed(Instant at, string error, bool permanent, int maxAttempts)
+    {
+        Attempts++;
+        LastError = error.Length > 2000 ? error[..2000] : error;
+        LeaseUntil = null;
+        if (permanent || Attempts >= maxAttempts)
+        {
+            State = DeliveryProcessing.Failed;
+            return;
+        }
+        // 2 s, 4 s, 8 s ... capped at an hour: a database blip heals fast, a long outage doesn't spin.
+        NextAttemptAt = at + Duration.FromSeconds(Math.Min(3600, Math.Pow(2, Attempts)));
+    }
+
+    public void Retry(Instant at)
+    {
+        State = DeliveryProcessing.Pending;
+        Attempts = 0;
+        NextAttemptAt = at;
+        LeaseUntil = null;
+    }
+}
+
+internal sealed class InboundDeliveryMapping : IEntityTypeConfiguration<InboundDelivery>
+{
+    public void Configure(EntityTypeBuilder<InboundDelivery> e)
+    {
+        e.Property(d => d.Key).HasColumnName("delivery_key").HasMaxLength(Core.Inbound.DeliveryKey.MaxLength);
+        e.Property(d => d.State).HasConversion<string>().HasMaxLength(16);
+        e.Property(d => d.LastError).HasMaxLength(2000);
+        e.HasOne<Channel>().WithMany().HasForeignKey(d => d.ChannelId).OnDelete(DeleteBehavior.Restrict);
+        e.HasIndex(d => new { d.ChannelId, d.Key }).IsUnique();
+        e.HasIndex(d => new { d.State, d.NextAttemptAt });
+    }
+}

@@ -1,0 +1,23 @@
+using Liaison.Channels.WhatsApp;
+using Liaison.Server.Features.Channels;
+
+namespace Liaison.Server.Features.Inbound;
+
+public static class InboundServices
+{
+    /// <summary>The inbound pipeline and the channels that feed it: each channel registers with one line.</summary>
+    public static IServiceCollection AddLiaisonInbound(this IServiceCollection services)
+    {
+        services.AddWhatsAppChannel();
+
+        services.AddSingleton<ChannelSettingsProtector>();
+        services.AddSingleton<ChannelDirectory>();
+        services.AddSingleton<LiveUpdates>();
+        services.AddSingleton<DeliveryProcessingSignal>();
+        services.AddSingleton<DeliveryWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryWriter>());
+        services.AddSingleton<DeliveryProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryProcessor>());
+        return services;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text;
+using Liaison.Server.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Liaison.Server.Features.Inbound;
+
+/// <summary>Deliveries that could not be turned into messages: shown with their raw payload, retried on request.</summary>
+public static class UndeliveredApi
+{
+    public sealed record UndeliveredView(long Id, long ChannelId, string Key, Instant ReceivedAt, string State, int Attempts, Instant NextAttemptAt, string? LastError, string Payload, int PayloadBytes);
+
+    public static RouteGroupBuilder MapUndelivered(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/inbound").WithTags("Inbound");
+        group.MapGet("/undelivered", (LiaisonDb db, CancellationToken ct) => List(db, ct))
+            .WithDescription("Deliveries that failed, or are being retried after a failure, newest first, with their raw payload.");
+        group.MapPost("/deliveries/{id:long}/retry", (long id, LiaisonDb db, DeliveryProcessor processor, IClock clock, LiveUpdates live, CancellationToken ct) =>
+            Retry(db, processor, id, clock.GetCurrentInstant(), live, ct));
+        return api;
+    }
+
+    public static async Task<Ok<List<UndeliveredView>>> List(LiaisonDb db, CancellationToken ct)
+    {
+        var rows = await db.InboundDeliveries.AsNoTracking()
+            .Where(d => d.State == DeliveryProcessing.Failed || (d.State == DeliveryProcessing.Pending && d.Attempts > 0))
+            .OrderByDescending(d => d.Id).Take(200).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(d => new UndeliveredView(d.Id, d.ChannelId, d.Key, d.ReceivedAt, d.State.ToString().ToLowerInvariant(), d.Attempts,
+            d.NextAttemptAt, d.LastError, Preview(d.Payload), d.Payload.Length)).ToList());
+    }
+
+    /// <summary>Puts the delivery back in line and processes it at once, so the owner sees the outcome.</summary>
+    public static async Task<Results<Ok<UndeliveredView>, NotFound>> Retry(LiaisonDb db, DeliveryProcessor processor, long id, Instant now, LiveUpdates live, CancellationToken ct)
+    {
+        var delivery = await db.InboundDeliveries.FirstOrDefaultAsync(d => d.Id == id, ct);
+        if (delivery is null) return TypedResults.NotFound();
+        delivery.Retry(now);
+        await db.SaveChangesAsync(ct);
+        await processor.ProcessAsync(id, ct);
+        await db.Entry(delivery).ReloadAsync(ct);
+        live.PublishUndelivered();
+        return TypedResults.Ok(new UndeliveredView(delivery.Id, delivery.ChannelId, delivery.Key, delivery.ReceivedAt, delivery.State.ToString().ToLowerInvariant(),
+            delivery.Attempts, delivery.NextAttemptAt, delivery.LastError, Preview(delivery.Payload), delivery.Payload.Length));
+    }
+
+    /// <summary>The payload as text when it is text (webhooks are JSON), capped so a page stays light.</summary>
+    public static string Preview(byte[] payload)
+    {
+        var text = Encoding.UTF8.GetString(payload, 0, Math.Min(payload.Length, 64 * 1024));
+        return payload.Length > 64 * 1024 ? text + "\n…" : text;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Threading.RateLimiting;
+using Liaison.Core.Inbound;
+using Liaison.Server.Features.Channels;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Liaison.Server.Features.Inbound;
+
+/// <summary>
+/// POST /hooks/{channelId}: verify with the channel's adapter, store the raw delivery durably,
+/// answer 200 only after the commit. GET answers the provider's subscription handshake.
+/// </summary>
+public static class WebhooksEndpoint
+{
+    // A flood of forged requests must not become a flood of log lines: a few per minute, then a count.
+    private static readonly TokenBucketRateLimiter RefusalLog = new(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = 10, TokensPerPeriod = 10, ReplenishmentPeriod = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
+    });
+    private static long unloggedRefusals;
+
+    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/hooks/{channelId:long}", Receive).WithTags("Webhooks").AllowAnonymous().DisableAntiforgery();
+        app.MapGet("/hooks/{channelId:long}", Handshake).WithTags("Webhooks").AllowAnonymous();
+        app.MapPost("/diagnostics/bare-webhook", (IOptions<LiaisonOptions> options) =>
+            options.Value.Inbound.BareEndpoint ? Results.Ok() : Results.NotFound()).ExcludeFromDescription().AllowAnonymous();
+        return app;
+    }
+
+    private static async Task<IResult> Receive(long channelId, HttpContext http, ChannelDirectory directory, DeliveryWriter writer,
+        IOptions<LiaisonOptions> options, IClock clock, ILoggerFactory logs, CancellationToken ct)
+    {
+        var channel = await directory.FindAsync(channelId, ct);
+        if (!channel.Exists) return Results.Problem(statusCode: 404, title: $"There is no connected channel {channelId}.");
+
+        var limit = options.Value.Inbound.MaxBodyBytes;
+        var body = await ReadBodyAsync(http.Request, limit, ct);
+        if (body is null) return Results.Problem(statusCode: 413, title: $"A delivery is at most {limit:N0} bytes.");
+
+        var request = new WebhookRequest("POST", Headers(http.Request), Query(http.Request), body);
+        if (!channel.Adapter!.IsAuthentic(request, channel.Settings))
+        {
+            LogRefusal(logs, channelId, http);
+            return Results.Problem(statusCode: 401, title: "The delivery's signature or secret does not match this channel.");
+        }
+
+        DeliveryKey key;
+        try { key = channel.Adapter.Identify(body); }
+        catch (MalformedDeliveryException e) { return Results.Problem(statusCode: 400, title: "The delivery is not well-formed; nothing was stored.", detail: e.Message); }
+
+        try
+        {
+            await writer.StoreAsync(channelId, key.Value, body, clock.GetCurrentInstant(), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not stored: say so, and the provider delivers again later.
+            return Results.Problem(statusCode: 503, title: "The delivery could not be stored right now; please retry.");
+        }
+        return Results.Ok();
+    }
+
+    private static async Task<IResult> Handshake(long channelId, HttpContext http, ChannelDirectory directory, CancellationToken ct)
+    {
+        var channel = await directory.FindAsync(channelId, ct);
+        if (!channel.Exists) return Results.NotFound();
+        var answer = channel.Adapter!.AnswerHandshake(new WebhookRequest("GET", Headers(http.Request), Query(http.Request), ReadOnlyMemory<byte>.Empty), channel.Settings);
+        return answer is null ? Results.NotFound() : Results.Content(answer.Body, answer.ContentType, statusCode: answer.Status);
+    }
+
+    /// <summary>Reads the whole body, or returns null as soon as it is known to exceed <paramref name="limit"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken ct)
+    {
+        if (request.ContentLength is { } declared)
+        {
+            if (declared > limit) return null;
+            var exact = new byte[declared];
+            var read = 0;
+            while (read < exact.Length)
+            {
+                var n = await request.Body.ReadAsync(exact.AsMemory(read), ct);
+                if (n == 0) break;
+                read += n;
+            }
+            return read == exact.Length ? exact : exact[..read];
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int got;
+        while ((got = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + got > limit) return null;
+            buffer.Write(chunk, 0, got);
+        }
+        return buffer.ToArray();
+    }
+
+    private static Dictionary<string, string> Headers(HttpRequest request)
+    {
+        var headers = new Dictionary<string, string>(request.Headers.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in request.Headers) headers[name] = value.ToString();
+        return headers;
+    }
+
+    private static Dictionary<string, string> Query(HttpRequest request)
+    {
+        var query = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in request.Query) query[name] = value.ToString();
+        return query;
+    }
+
+    private static void LogRefusal(ILoggerFactory logs, long channelId, HttpContext http)
+    {
+        using var lease = RefusalLog.AttemptAcquire();
+        if (!lease.IsAcquired)
+        {
+            Interlocked.Increment(ref unloggedRefusals);
+            return;
+        }
+        var skipped = Interlocked.Exchange(ref unloggedRefusals, 0);
+        // Never the payload: it is unauthenticated input and may be large.
+        logs.CreateLogger("Liaison.Webhooks").LogWarning(
+            "Refused a delivery for channel {ChannelId} from {Remote}: bad signature or secret ({Skipped} more refusals not logged)",
+            channelId, http.Connection.RemoteIpAddress, skipped);
+    }
+}
