@@ -2,6 +2,7 @@ using Liaison.Bench;
 using Liaison.Testing;
 
 // dotnet run -c Release --project bench/Liaison.Bench -- timeline [--provider sqlite|postgres|both] [--clients N] [--messages N]
+// dotnet run -c Release --project bench/Liaison.Bench -- ingest [--provider sqlite|postgres|both] [--deliveries N] [--concurrency N] [--runs N]
 // dotnet run -c Release --project bench/Liaison.Bench -- promise-preview [--provider sqlite|postgres|both] [--clients N] [--versions N]
 var options = args.Skip(1).Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
 switch (args.FirstOrDefault())
@@ -18,8 +19,15 @@ switch (args.FirstOrDefault())
             int.Parse(options.GetValueOrDefault("clients", "200"), System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(options.GetValueOrDefault("versions", "3"), System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(options.GetValueOrDefault("samples", "300"), System.Globalization.CultureInfo.InvariantCulture));
+    case "ingest":
+        return await IngestBenchmark.RunAsync(
+            options.GetValueOrDefault("provider", "both"),
+            int.Parse(options.GetValueOrDefault("deliveries", "50000"), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("concurrency", "64"), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("runs", "3"), System.Globalization.CultureInfo.InvariantCulture));
     default:
         Console.Error.WriteLine("usage: Liaison.Bench timeline [--provider sqlite|postgres|both] [--clients 1000] [--messages 100000] [--samples 300]");
+        Console.Error.WriteLine("       Liaison.Bench ingest [--provider sqlite|postgres|both] [--deliveries 50000] [--concurrency 64] [--runs 3]");
         Console.Error.WriteLine("       Liaison.Bench promise-preview [--provider sqlite|postgres|both] [--clients 200] [--versions 3] [--samples 300]");
         return 2;
 }

@@ -41,6 +41,9 @@ public sealed class InboundOptions
     [Range(1, 10_000)]
     public int MaxBatch { get; set; } = 512;
 
+    /// <summary>Whether this instance turns stored deliveries into messages. An instance that only receives can leave it to others.</summary>
+    public bool Process { get; set; } = true;
+
     /// <summary>Serves POST /diagnostics/bare-webhook, which only answers 200: the benchmark's denominator. Off in production.</summary>
     public bool BareEndpoint { get; set; }
 }

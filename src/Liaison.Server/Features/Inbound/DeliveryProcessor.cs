@@ -20,14 +20,17 @@ namespace Liaison.Server.Features.Inbound;
 /// adapter can't understand is kept and shown on the Undelivered page. Nothing is ever dropped.
 /// </summary>
 public sealed class DeliveryProcessor(
-    IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, AttachmentStore attachments, DeliveryProcessingSignal signal,
+    IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, AttachmentStore attachments, DeliveryProcessingSignal signal, DeliveryWriter writer, WriteTurns turns,
     LiveUpdates live, IClock clock, IOptions<LiaisonOptions> options, ILogger<DeliveryProcessor> log) : BackgroundService
 {
     // Long enough for one claimed batch; short, because a crashed instance's claims wait this long for another.
     private static readonly Duration Lease = Duration.FromSeconds(10);
+    // Small: on SQLite a batch is one write turn, and webhook requests wait for the turn to pass.
+    private const int BatchSize = 16;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.Inbound.Process) return;
         DeliveryStore? store = null;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -38,11 +41,14 @@ public sealed class DeliveryProcessor(
                     store = await DeliveryStore.OpenAsync(options.Value, stoppingToken);
                     await store.ReleaseOrphanedLeasesAsync(stoppingToken);
                 }
+                await writer.WaitWhileBusyAsync(TimeSpan.FromSeconds(1), stoppingToken);
                 var now = clock.GetCurrentInstant();
-                var claimed = await store.ClaimAsync(now, now + Lease, 64, stoppingToken);
-                foreach (var id in claimed) await ProcessAsync(id, stoppingToken);
+                List<long> claimed;
+                using (await turns.TakeAsync(stoppingToken))
+                    claimed = await store.ClaimAsync(now, now + Lease, BatchSize, stoppingToken);
+                if (claimed.Count > 0) await ProcessBatchAsync(claimed, stoppingToken);
                 // A full batch means more are waiting; otherwise sleep until new ones commit, or a retry falls due.
-                if (claimed.Count < 64) await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                if (claimed.Count < BatchSize) await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -57,6 +63,53 @@ public sealed class DeliveryProcessor(
             }
         }
         if (store is not null) await store.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Processes claimed deliveries in one transaction: one commit for the lot instead of one each.
+    /// If anything in the batch fails, each is processed on its own, so one bad delivery only holds up itself.
+    /// </summary>
+    public async Task ProcessBatchAsync(IReadOnlyList<long> ids, CancellationToken ct)
+    {
+        var touched = new HashSet<long>();
+        var unknownChanged = false;
+        var alone = new List<long>();
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            var deliveries = await db.InboundDeliveries.Where(d => ids.Contains(d.Id) && d.State == DeliveryProcessing.Pending).OrderBy(d => d.Id).ToListAsync(ct);
+            var readable = new List<(InboundDelivery Delivery, ChannelDirectory.Entry Channel, IReadOnlyList<InboundItem> Items)>();
+            foreach (var delivery in deliveries)
+            {
+                var channel = await directory.FindAsync(delivery.ChannelId, ct);
+                try { readable.Add((delivery, channel, channel.Adapter!.Parse(delivery.Payload, channel.Settings))); }
+                catch (Exception e) when (e is not OperationCanceledException) { alone.Add(delivery.Id); }
+            }
+            using var turn = await turns.TakeAsync(ct);
+            await db.InTransactionAsync(async () =>
+            {
+                foreach (var (delivery, channel, items) in readable)
+                {
+                    foreach (var item in items)
+                    {
+                        var (clientId, unknown) = await ApplyAsync(db, channel, item, ct);
+                        if (clientId is { } c) touched.Add(c);
+                        unknownChanged |= unknown;
+                    }
+                    delivery.MarkProcessed(clock.GetCurrentInstant());
+                }
+                return true;
+            }, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogInformation("A batch of {Count} deliveries failed together ({Error}); processing them one by one", ids.Count, e.Message);
+            touched.Clear();
+            alone = [.. ids];
+        }
+        foreach (var clientId in touched) live.PublishTimeline(clientId);
+        if (unknownChanged) live.PublishUnknownSenders();
+        foreach (var id in alone) await ProcessAsync(id, ct);
     }
 
     /// <summary>Processes one stored delivery; public so tests and the Retry button exercise the same path.</summary>
@@ -81,6 +134,7 @@ public sealed class DeliveryProcessor(
                     permanent = true;
                     throw new FormatException($"The {channel.Adapter.Kind} adapter could not read this delivery: {e.Message}", e);
                 }
+                using var turn = await turns.TakeAsync(ct);
                 await db.InTransactionAsync(async () =>
                 {
                     foreach (var item in items)
@@ -108,6 +162,7 @@ public sealed class DeliveryProcessor(
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var delivery = await db.InboundDeliveries.FirstAsync(d => d.Id == deliveryId, ct);
+        using var turn = await turns.TakeAsync(ct);
         delivery.MarkFailed(clock.GetCurrentInstant(), error, permanent, options.Value.Inbound.MaxAttempts);
         await db.SaveChangesAsync(ct);
         log.LogWarning("Delivery {DeliveryId} failed (attempt {Attempt}, {State}): {Error}", deliveryId, delivery.Attempts, delivery.State, error);

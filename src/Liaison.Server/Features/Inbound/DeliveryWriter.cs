@@ -10,11 +10,27 @@ namespace Liaison.Server.Features.Inbound;
 /// Under load a batch grows to hundreds of deliveries, so the cost of a commit (and its fsync) is
 /// shared; with one request in flight a batch is just that one, so latency stays a single commit.
 /// </summary>
-public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryProcessingSignal processing, ILogger<DeliveryWriter> log) : BackgroundService
+public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryProcessingSignal processing, WriteTurns turns, ILogger<DeliveryWriter> log) : BackgroundService
 {
     // Bounded: when the disk can't keep up, requests wait (and providers retry) instead of memory growing.
     private readonly Channel<PendingDelivery> queue = Channel.CreateBounded<PendingDelivery>(
         new BoundedChannelOptions(20_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private long lastCommitTicks;
+
+    /// <summary>
+    /// SQLite has one writer at a time: while deliveries are streaming in, the processor waits for a
+    /// pause (or at most <paramref name="atMost"/>) so that answering providers stays fast. What is
+    /// stored is processed after the burst; nothing is lost by waiting.
+    /// </summary>
+    public async Task WaitWhileBusyAsync(TimeSpan atMost, CancellationToken ct)
+    {
+        if (options.Value.Database.Provider != DatabaseProvider.Sqlite) return;
+        var quiet = TimeSpan.FromMilliseconds(50);
+        var deadline = Environment.TickCount64 + (long)atMost.TotalMilliseconds;
+        while (Environment.TickCount64 - Interlocked.Read(ref lastCommitTicks) < quiet.TotalMilliseconds && Environment.TickCount64 < deadline)
+            await Task.Delay(quiet, ct);
+    }
 
     /// <summary>Returns once the delivery is committed (or was already stored); throws if the commit failed.</summary>
     public async Task StoreAsync(long channelId, string key, byte[] payload, Instant receivedAt, CancellationToken ct)
@@ -37,7 +53,9 @@ public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryPro
                 try
                 {
                     store ??= await DeliveryStore.OpenAsync(options.Value, stoppingToken);
-                    await store.InsertAsync(batch, stoppingToken);
+                    using (await turns.TakeAsync(stoppingToken))
+                        await store.InsertAsync(batch, stoppingToken);
+                    Interlocked.Exchange(ref lastCommitTicks, Environment.TickCount64);
                     foreach (var delivery in batch) delivery.Committed.TrySetResult();
                     processing.Notify();
                 }

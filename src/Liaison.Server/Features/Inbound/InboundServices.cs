@@ -14,6 +14,7 @@ public static class InboundServices
         services.AddSingleton<ChannelDirectory>();
         services.AddSingleton<LiveUpdates>();
         services.AddSingleton<DeliveryProcessingSignal>();
+        services.AddSingleton<WriteTurns>();
         services.AddSingleton<DeliveryWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryWriter>());
         services.AddSingleton<DeliveryProcessor>();
