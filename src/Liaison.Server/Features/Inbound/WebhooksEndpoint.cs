@@ -96,18 +96,37 @@ public static class WebhooksEndpoint
         return buffer.ToArray();
     }
 
-    private static Dictionary<string, string> Headers(HttpRequest request)
-    {
-        var headers = new Dictionary<string, string>(request.Headers.Count, StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in request.Headers) headers[name] = value.ToString();
-        return headers;
-    }
+    // Views, not copies: an adapter reads one or two values, and this runs on every delivery.
+    private static ValuesView Headers(HttpRequest request) => new ValuesView(request.Headers);
 
-    private static Dictionary<string, string> Query(HttpRequest request)
+    private static ValuesView Query(HttpRequest request) => new ValuesView(request.Query);
+
+    private sealed class ValuesView(IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> source) : IReadOnlyDictionary<string, string>
     {
-        var query = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in request.Query) query[name] = value.ToString();
-        return query;
+        private readonly Func<string, Microsoft.Extensions.Primitives.StringValues> lookup = source switch
+        {
+            IHeaderDictionary headers => name => headers[name],
+            IQueryCollection query => name => query[name],
+            _ => throw new ArgumentException("Headers or query only.", nameof(source)),
+        };
+
+        public string this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
+        public IEnumerable<string> Keys => source.Select(p => p.Key);
+        public IEnumerable<string> Values => source.Select(p => p.Value.ToString());
+        public int Count => source.Count();
+        public bool ContainsKey(string key) => lookup(key).Count > 0;
+
+        public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value)
+        {
+            var values = lookup(key);
+            value = values.Count > 0 ? values.ToString() : null;
+            return value is not null;
+        }
+
+        public IEnumerator<KeyValuePair<string, string>> GetEnumerator() =>
+            source.Select(p => KeyValuePair.Create(p.Key, p.Value.ToString())).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private static void LogRefusal(ILoggerFactory logs, long channelId, HttpContext http)
