@@ -67,28 +67,47 @@ public sealed class DeliveryProcessor(
 
     /// <summary>
     /// Processes claimed deliveries in one transaction: one commit for the lot instead of one each.
-    /// If anything in the batch fails, each is processed on its own, so one bad delivery only holds up itself.
+    /// A delivery its adapter can't read is set aside as failed at once; if the transaction fails,
+    /// each delivery is tried on its own, so one bad delivery only holds up itself.
     /// </summary>
     public async Task ProcessBatchAsync(IReadOnlyList<long> ids, CancellationToken ct)
     {
+        var failure = await TryTogetherAsync(ids, ct);
+        if (failure is null) return;
+        if (ids.Count == 1)
+        {
+            await RecordFailureAsync(ids[0], failure.Message, failure is DomainRuleException, ct);
+            return;
+        }
+        log.LogInformation("A batch of {Count} deliveries failed together ({Error}); processing them one by one", ids.Count, failure.Message);
+        foreach (var id in ids) await ProcessBatchAsync([id], ct);
+    }
+
+    /// <summary>Processes one stored delivery now; the Retry button and tests take the same path as the loop.</summary>
+    public Task ProcessAsync(long deliveryId, CancellationToken ct) => ProcessBatchAsync([deliveryId], ct);
+
+    /// <summary>Applies the pending ones of <paramref name="ids"/> in one transaction; returns what failed it, or null.</summary>
+    private async Task<Exception?> TryTogetherAsync(IReadOnlyList<long> ids, CancellationToken ct)
+    {
         var touched = new HashSet<long>();
         var unknownChanged = false;
-        var alone = new List<long>();
         try
         {
             await using var db = await dbs.CreateDbContextAsync(ct);
-            var deliveries = await db.InboundDeliveries.Where(d => ids.Contains(d.Id) && d.State == DeliveryProcessing.Pending).OrderBy(d => d.Id).ToListAsync(ct);
-            var readable = new List<(InboundDelivery Delivery, ChannelDirectory.Entry Channel, IReadOnlyList<InboundItem> Items)>();
+            var deliveries = await db.InboundDeliveries.AsNoTracking()
+                .Where(d => ids.Contains(d.Id) && d.State == DeliveryProcessing.Pending).OrderBy(d => d.Id).ToListAsync(ct);
+            var readable = new List<(long DeliveryId, ChannelDirectory.Entry Channel, IReadOnlyList<InboundItem> Items)>();
             foreach (var delivery in deliveries)
             {
                 var channel = await directory.FindAsync(delivery.ChannelId, ct);
-                try { readable.Add((delivery, channel, channel.Adapter!.Parse(delivery.Payload, channel.Settings))); }
-                catch (Exception e) when (e is not OperationCanceledException) { alone.Add(delivery.Id); }
+                var (items, unreadable) = Read(delivery, channel);
+                if (items is not null) readable.Add((delivery.Id, channel, items));
+                else await RecordFailureAsync(delivery.Id, unreadable!, permanent: true, ct);
             }
             using var turn = await turns.TakeAsync(ct);
             await db.InTransactionAsync(async () =>
             {
-                foreach (var (delivery, channel, items) in readable)
+                foreach (var (deliveryId, channel, items) in readable)
                 {
                     foreach (var item in items)
                     {
@@ -96,6 +115,7 @@ public sealed class DeliveryProcessor(
                         if (clientId is { } c) touched.Add(c);
                         unknownChanged |= unknown;
                     }
+                    var delivery = await db.InboundDeliveries.FirstAsync(d => d.Id == deliveryId, ct);
                     delivery.MarkProcessed(clock.GetCurrentInstant());
                 }
                 return true;
@@ -103,59 +123,22 @@ public sealed class DeliveryProcessor(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.LogInformation("A batch of {Count} deliveries failed together ({Error}); processing them one by one", ids.Count, e.Message);
-            touched.Clear();
-            alone = [.. ids];
+            return e;
         }
         foreach (var clientId in touched) live.PublishTimeline(clientId);
         if (unknownChanged) live.PublishUnknownSenders();
-        foreach (var id in alone) await ProcessAsync(id, ct);
+        return null;
     }
 
-    /// <summary>Processes one stored delivery; public so tests and the Retry button exercise the same path.</summary>
-    public async Task ProcessAsync(long deliveryId, CancellationToken ct)
+    /// <summary>What the delivery says, or why its adapter can't tell: retrying won't change that, so it is not retried.</summary>
+    private static (IReadOnlyList<InboundItem>? Items, string? Unreadable) Read(InboundDelivery delivery, ChannelDirectory.Entry channel)
     {
-        var touched = new HashSet<long>();
-        var unknownChanged = false;
-        string? error = null;
-        var permanent = false;
-        await using (var db = await dbs.CreateDbContextAsync(ct))
+        if (channel.Adapter is null) return (null, $"Channel {delivery.ChannelId} has no adapter for its kind.");
+        try { return (channel.Adapter.Parse(delivery.Payload, channel.Settings), null); }
+        catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException or DomainRuleException)
         {
-            var delivery = await db.InboundDeliveries.FirstAsync(d => d.Id == deliveryId, ct);
-            if (delivery.State != DeliveryProcessing.Pending) return;
-            var channel = await directory.FindAsync(delivery.ChannelId, ct);
-            try
-            {
-                if (channel.Adapter is null) throw new InvalidOperationException($"Channel {delivery.ChannelId} has no adapter for its kind.");
-                IReadOnlyList<InboundItem> items;
-                try { items = channel.Adapter.Parse(delivery.Payload, channel.Settings); }
-                catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException or DomainRuleException)
-                {
-                    permanent = true;
-                    throw new FormatException($"The {channel.Adapter.Kind} adapter could not read this delivery: {e.Message}", e);
-                }
-                using var turn = await turns.TakeAsync(ct);
-                await db.InTransactionAsync(async () =>
-                {
-                    foreach (var item in items)
-                    {
-                        var (clientId, unknown) = await ApplyAsync(db, channel, item, ct);
-                        if (clientId is { } c) touched.Add(c);
-                        unknownChanged |= unknown;
-                    }
-                    delivery.MarkProcessed(clock.GetCurrentInstant());
-                    return true;
-                }, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                permanent |= e is DomainRuleException;
-                error = e.Message;
-            }
+            return (null, $"The {channel.Adapter.Kind} adapter could not read this delivery: {e.Message}");
         }
-        if (error is not null) await RecordFailureAsync(deliveryId, error, permanent, ct);
-        foreach (var clientId in touched) live.PublishTimeline(clientId);
-        if (unknownChanged) live.PublishUnknownSenders();
     }
 
     private async Task RecordFailureAsync(long deliveryId, string error, bool permanent, CancellationToken ct)

@@ -1,0 +1,33 @@
+using Liaison.Core.Inbound;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Liaison.Channels.Email;
+
+public static class EmailRegistration
+{
+    /// <summary>
+    /// The e-mail channel: its adapter for the inbound pipeline, <see cref="SmtpSender"/>, and
+    /// <see cref="ImapSyncFactory"/> for the host's per-mailbox sync loop. The host provides
+    /// <see cref="IInboundSink"/>, <see cref="IMailboxCheckpoints"/> and NodaTime's <c>IClock</c>.
+    /// </summary>
+    public static IServiceCollection AddEmailChannel(this IServiceCollection services, Action<ImapSyncOptions>? configure = null)
+    {
+        var options = new ImapSyncOptions();
+        configure?.Invoke(options);
+        services.TryAddSingleton(options);
+        services.TryAddSingleton<EmailAdapter>();
+        services.AddSingleton<IChannelAdapter>(sp => sp.GetRequiredService<EmailAdapter>());
+        services.TryAddSingleton<SmtpSender>();
+        services.TryAddSingleton<ImapSyncFactory>();
+        return services;
+    }
+}
+
+/// <summary>Makes the <see cref="ImapSync"/> of one mailbox channel from its decrypted settings.</summary>
+public sealed class ImapSyncFactory(IInboundSink sink, IMailboxCheckpoints checkpoints, ImapSyncOptions options, ILoggerFactory? loggers = null)
+{
+    public ImapSync Create(long channelId, ChannelSettings settings) =>
+        new(channelId, EmailSettings.From(settings), sink, checkpoints, options, loggers?.CreateLogger<ImapSync>());
+}

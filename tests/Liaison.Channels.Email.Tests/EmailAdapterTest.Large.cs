@@ -1,0 +1,32 @@
+namespace Liaison.Channels.Email.Tests;
+
+public sealed partial class EmailAdapterTest
+{
+    [Fact]
+    public async Task Read_50MbAttachment_StreamsFromThePayloadWithoutHoldingIt()
+    {
+        var directory = Directory.CreateTempSubdirectory("liaison-large-");
+        try
+        {
+            var path = LargeMail.Write(directory.FullName);
+            await using var payload = File.OpenRead(path);
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+
+            using var content = new EmailAdapter().Read(payload, Mailbox);
+            var attachment = Assert.Single(content.Attachments);
+            var sink = new CountingStream();
+            await attachment.CopyToAsync(sink, TestContext.Current.CancellationToken);
+
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            Assert.Equal("Here is the recording.", content.Message.Text);
+            Assert.Equal("recording.mp4", attachment.FileName);
+            Assert.Equal(LargeMail.AttachmentBytes, sink.Count);
+            // Everything allocated while parsing and decoding, garbage included, is a fraction of the file.
+            Assert.True(allocated < 8 * 1024 * 1024, $"allocated {allocated / 1024 / 1024} MB while streaming a 50 MB attachment");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+}
