@@ -57,10 +57,21 @@ public sealed class EmailAdapter : IChannelAdapter
         using (var content = Read(stream, settings))
         {
             var attachments = content.Attachments
-                .Select(a => new InboundAttachment(a.FileName, a.ContentType, a.ToArray()))
+                .Select(a => new InboundAttachment(a.FileName, a.ContentType, a.ToArray(), ContentId: a.ContentId))
                 .ToList();
             return [content.Message with { Attachments = attachments }];
         }
+    }
+
+    /// <summary>The stored payload read in place: attachments are decoded from it when the pipeline copies them out.</summary>
+    public IReadOnlyList<InboundItem> Parse(Stream payload, ChannelSettings settings)
+    {
+        // Not disposed here: the attachments' CopyTo reads the parsed parts while the caller keeps the payload open.
+        var content = Read(payload, settings);
+        var attachments = content.Attachments
+            .Select(a => new InboundAttachment(a.FileName, a.ContentType, ContentId: a.ContentId, CopyTo: a.CopyToAsync))
+            .ToList();
+        return [content.Message with { Attachments = attachments }];
     }
 
     /// <summary>

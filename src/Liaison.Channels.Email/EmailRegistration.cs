@@ -21,6 +21,8 @@ public static class EmailRegistration
         services.AddSingleton<IChannelAdapter>(sp => sp.GetRequiredService<EmailAdapter>());
         services.TryAddSingleton<SmtpSender>();
         services.TryAddSingleton<ImapSyncFactory>();
+        services.TryAddSingleton<EmailPulling>();
+        services.AddSingleton<IPullingChannel>(sp => sp.GetRequiredService<EmailPulling>());
         return services;
     }
 }

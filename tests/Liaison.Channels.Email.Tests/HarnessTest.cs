@@ -1,3 +1,5 @@
+using Liaison.Testing;
+
 namespace Liaison.Channels.Email.Tests;
 
 public sealed class HarnessTest(MailServers servers)

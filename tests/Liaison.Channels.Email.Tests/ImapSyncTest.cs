@@ -2,6 +2,8 @@ using Liaison.Core.Messages;
 using MailKit;
 using MimeKit;
 
+using Liaison.Testing;
+
 namespace Liaison.Channels.Email.Tests;
 
 /// <summary>The sync against the real Dovecot (and Postfix for live mail); each test has its own mailbox.</summary>

@@ -5,6 +5,8 @@ using MimeKit;
 using NodaTime;
 using NodaTime.Testing;
 
+using Liaison.Testing;
+
 namespace Liaison.Channels.Email.Tests;
 
 public sealed class SmtpSenderTest(MailServers servers)

@@ -28,10 +28,12 @@ public sealed class Attachment
     public long Size { get; private set; }
     public string FileName { get; private set; }
     public string ContentType { get; private set; }
+    /// <summary>The name an HTML body's <c>cid:</c> sources use for this part (an inline image); null for ordinary files.</summary>
+    public string? ContentId { get; private set; }
     public Instant AddedAt { get; private set; }
 
-    public static Attachment ForMessage(long messageId, string sha256, long size, string fileName, string contentType, Instant at) =>
-        new(sha256, size, fileName, contentType, at) { MessageId = messageId };
+    public static Attachment ForMessage(long messageId, string sha256, long size, string fileName, string contentType, Instant at, string? contentId = null) =>
+        new(sha256, size, fileName, contentType, at) { MessageId = messageId, ContentId = string.IsNullOrWhiteSpace(contentId) ? null : contentId.Trim().Trim('<', '>') };
 
     public static Attachment ForNote(long noteId, string sha256, long size, string fileName, string contentType, Instant at) =>
         new(sha256, size, fileName, contentType, at) { NoteId = noteId };

@@ -35,6 +35,19 @@ public interface IChannelAdapter
     IReadOnlyList<InboundItem> Parse(ReadOnlyMemory<byte> body, ChannelSettings settings);
 
     /// <summary>
+    /// The same from a seekable stream: large stored payloads (a mail with a 50 MB attachment) are read
+    /// from disk, and an adapter that can should leave attachments in the stream
+    /// (<see cref="InboundAttachment.CopyTo"/>) instead of copying them into memory.
+    /// </summary>
+    IReadOnlyList<InboundItem> Parse(Stream payload, ChannelSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        using var buffer = new MemoryStream();
+        payload.CopyTo(buffer);
+        return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), settings);
+    }
+
+    /// <summary>
     /// Answers a provider's subscription handshake (Meta's GET hub.challenge), or null when the
     /// request is not one. Handshakes are answered, never stored.
     /// </summary>

@@ -25,8 +25,19 @@ public sealed record InboundMessage(
     IReadOnlyList<InboundAttachment>? Attachments = null,
     bool IsAutomated = false) : InboundItem(ProviderMessageId, At);
 
-/// <summary>An attachment that came inside the delivery (bytes) or must be fetched from the provider (<see cref="ProviderMediaId"/>).</summary>
-public sealed record InboundAttachment(string FileName, string ContentType, ReadOnlyMemory<byte>? Content = null, string? ProviderMediaId = null);
+/// <summary>
+/// An attachment that came inside the delivery — as bytes (<see cref="Content"/>) or, for large ones,
+/// written out on demand (<see cref="CopyTo"/>, valid while the payload stream is open) — or that must
+/// be fetched from the provider (<see cref="ProviderMediaId"/>).
+/// </summary>
+/// <param name="ContentId">what an HTML body's <c>cid:</c> sources call this part (inline images).</param>
+public sealed record InboundAttachment(
+    string FileName,
+    string ContentType,
+    ReadOnlyMemory<byte>? Content = null,
+    string? ProviderMediaId = null,
+    string? ContentId = null,
+    Func<Stream, CancellationToken, Task>? CopyTo = null);
 
 /// <summary>The sender edited a message: recorded as an event; the earlier text stays in history.</summary>
 public sealed record InboundEdit(string ProviderMessageId, Instant At, string NewText) : InboundItem(ProviderMessageId, At);

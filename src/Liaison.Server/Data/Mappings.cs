@@ -166,6 +166,7 @@ internal sealed class AttachmentMapping : IEntityTypeConfiguration<Attachment>
         e.Property(a => a.Sha256).HasMaxLength(64).IsFixedLength();
         e.Property(a => a.FileName).HasMaxLength(255);
         e.Property(a => a.ContentType).HasMaxLength(200);
+        e.Property(a => a.ContentId).HasMaxLength(400);
         e.HasOne<Message>().WithMany().HasForeignKey(a => a.MessageId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne<Note>().WithMany().HasForeignKey(a => a.NoteId).OnDelete(DeleteBehavior.Cascade);
         e.HasIndex(a => a.MessageId);

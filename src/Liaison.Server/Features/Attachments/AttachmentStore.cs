@@ -13,6 +13,36 @@ public sealed class AttachmentStore(IOptions<LiaisonOptions> options)
 
     public sealed record Stored(string Sha256, long Size);
 
+    /// <summary>Stores what <paramref name="write"/> writes (an attachment decoded straight out of a mail), streaming.</summary>
+    public async Task<Stored> SaveAsync(Func<Stream, CancellationToken, Task> write, long maxBytes, CancellationToken ct)
+    {
+        // The writer pushes, the store pulls: a pipe between them keeps only a small buffer in memory.
+        var pipe = new System.IO.Pipelines.Pipe();
+        var writing = Task.Run(async () =>
+        {
+            try
+            {
+                await using var into = pipe.Writer.AsStream(leaveOpen: true);
+                await write(into, ct);
+                await pipe.Writer.CompleteAsync();
+            }
+            catch (Exception e)
+            {
+                await pipe.Writer.CompleteAsync(e);
+            }
+        }, ct);
+        await using var from = pipe.Reader.AsStream(leaveOpen: true);
+        try
+        {
+            return await SaveAsync(from, maxBytes, ct);
+        }
+        finally
+        {
+            await pipe.Reader.CompleteAsync();
+            await writing;
+        }
+    }
+
     /// <summary>Copies <paramref name="content"/> to a temporary file while hashing it, then moves it into place.</summary>
     /// <exception cref="Core.DomainRuleException">the content is larger than <paramref name="maxBytes"/>.</exception>
     public async Task<Stored> SaveAsync(Stream content, long maxBytes, CancellationToken ct)

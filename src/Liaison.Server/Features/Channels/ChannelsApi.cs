@@ -14,7 +14,9 @@ public static class ChannelsApi
 
     /// <param name="WebhookPath">where the provider posts deliveries (relative to this server's public address).</param>
     /// <param name="SettingNames">which settings are stored; their values are never returned.</param>
-    public sealed record ChannelView(long Id, string Kind, string Name, Instant ConnectedAt, Instant? DisconnectedAt, string WebhookPath, IReadOnlyList<string> SettingNames);
+    /// <param name="Status">for channels that fetch (a mailbox): connecting, syncing n of N, idle, or failing with the server's words.</param>
+    public sealed record ChannelView(long Id, string Kind, string Name, Instant ConnectedAt, Instant? DisconnectedAt, string WebhookPath, IReadOnlyList<string> SettingNames,
+        Core.Inbound.PullStatus? Status = null);
 
     public static RouteGroupBuilder MapChannels(this RouteGroupBuilder api)
     {
@@ -25,7 +27,8 @@ public static class ChannelsApi
         return api;
     }
 
-    public static async Task<Created<ChannelView>> Connect(ConnectChannel request, LiaisonDb db, ChannelDirectory directory, ChannelSettingsProtector protector, IClock clock, CancellationToken ct)
+    public static async Task<Created<ChannelView>> Connect(ConnectChannel request, LiaisonDb db, ChannelDirectory directory, ChannelSettingsProtector protector,
+        Inbound.PullingChannels pulling, IClock clock, CancellationToken ct)
     {
         var kind = RequestValues.Kind(request.Kind, "kind");
         if (directory.AdapterFor(kind) is null)
@@ -41,23 +44,26 @@ public static class ChannelsApi
             db.ChannelSettings.Add(new ChannelSettingsRecord(channel.Id, protector.Protect(settings)));
             return true;
         }, ct);
+        pulling.Refresh();
         return TypedResults.Created($"/api/channels/{channel.Id}", View(channel, settings.Keys));
     }
 
-    public static async Task<Ok<List<ChannelView>>> List(LiaisonDb db, ChannelSettingsProtector protector, CancellationToken ct)
+    public static async Task<Ok<List<ChannelView>>> List(LiaisonDb db, ChannelSettingsProtector protector, Inbound.PullingChannels pulling, CancellationToken ct)
     {
         var channels = await db.Channels.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
         var settings = await db.ChannelSettings.AsNoTracking().ToDictionaryAsync(s => s.ChannelId, ct);
-        return TypedResults.Ok(channels.Select(c => View(c, settings.TryGetValue(c.Id, out var s) ? protector.Unprotect(s.Protected).Values.Keys : [])).ToList());
+        return TypedResults.Ok(channels.Select(c => View(c, settings.TryGetValue(c.Id, out var s) ? protector.Unprotect(s.Protected).Values.Keys : [])
+            with { Status = pulling.StatusOf(c.Id, c.Kind) }).ToList());
     }
 
-    public static async Task<Results<NoContent, NotFound>> Disconnect(long id, LiaisonDb db, ChannelDirectory directory, IClock clock, CancellationToken ct)
+    public static async Task<Results<NoContent, NotFound>> Disconnect(long id, LiaisonDb db, ChannelDirectory directory, Inbound.PullingChannels pulling, IClock clock, CancellationToken ct)
     {
         var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, ct);
         if (channel is null) return TypedResults.NotFound();
         channel.Disconnect(clock.GetCurrentInstant());
         await db.SaveChangesAsync(ct);
         directory.Forget(id);
+        pulling.Refresh();
         return TypedResults.NoContent();
     }
 

@@ -91,6 +91,8 @@ public sealed class DeliveryProcessor(
     {
         var touched = new HashSet<long>();
         var unknownChanged = false;
+        // Open until the transaction ends: large attachments are copied out of them while it runs.
+        var payloads = new List<Stream>();
         try
         {
             await using var db = await dbs.CreateDbContextAsync(ct);
@@ -100,7 +102,9 @@ public sealed class DeliveryProcessor(
             foreach (var delivery in deliveries)
             {
                 var channel = await directory.FindAsync(delivery.ChannelId, ct);
-                var (items, unreadable) = Read(delivery, channel);
+                var payload = OpenPayload(delivery);
+                payloads.Add(payload);
+                var (items, unreadable) = Read(delivery, payload, channel);
                 if (items is not null) readable.Add((delivery.Id, channel, items));
                 else await RecordFailureAsync(delivery.Id, unreadable!, permanent: true, ct);
             }
@@ -125,16 +129,26 @@ public sealed class DeliveryProcessor(
         {
             return e;
         }
+        finally
+        {
+            foreach (var payload in payloads) await payload.DisposeAsync();
+        }
         foreach (var clientId in touched) live.PublishTimeline(clientId);
         if (unknownChanged) live.PublishUnknownSenders();
         return null;
     }
 
+    /// <summary>The stored payload: the row's bytes, or the file a large delivery was streamed to.</summary>
+    private Stream OpenPayload(InboundDelivery delivery) =>
+        delivery.PayloadSha256 is { } sha
+            ? attachments.Open(sha) ?? throw new FileNotFoundException($"The payload of delivery {delivery.Id} ({sha}) is missing from the data directory.")
+            : new MemoryStream(delivery.Payload, writable: false);
+
     /// <summary>What the delivery says, or why its adapter can't tell: retrying won't change that, so it is not retried.</summary>
-    private static (IReadOnlyList<InboundItem>? Items, string? Unreadable) Read(InboundDelivery delivery, ChannelDirectory.Entry channel)
+    private static (IReadOnlyList<InboundItem>? Items, string? Unreadable) Read(InboundDelivery delivery, Stream payload, ChannelDirectory.Entry channel)
     {
         if (channel.Adapter is null) return (null, $"Channel {delivery.ChannelId} has no adapter for its kind.");
-        try { return (channel.Adapter.Parse(delivery.Payload, channel.Settings), null); }
+        try { return (delivery.PayloadSha256 is null ? channel.Adapter.Parse(delivery.Payload, channel.Settings) : channel.Adapter.Parse(payload, channel.Settings), null); }
         catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException or DomainRuleException)
         {
             return (null, $"The {channel.Adapter.Kind} adapter could not read this delivery: {e.Message}");
@@ -169,10 +183,18 @@ public sealed class DeliveryProcessor(
                     channel.ChannelId, m.IsAutomated), now, ct);
                 foreach (var attachment in m.Attachments ?? [])
                 {
-                    if (attachment.Content is not { } content) continue; // provider media are fetched by the channel, later
-                    await using var stream = new MemoryStream(content.ToArray(), writable: false);
-                    var stored = await attachments.SaveAsync(stream, options.Value.MaxAttachmentBytes, ct);
-                    db.Attachments.Add(Attachment.ForMessage(recorded.Id, stored.Sha256, stored.Size, attachment.FileName, attachment.ContentType, now));
+                    AttachmentStore.Stored stored;
+                    if (attachment.Content is { } content)
+                    {
+                        await using var stream = new MemoryStream(content.ToArray(), writable: false);
+                        stored = await attachments.SaveAsync(stream, options.Value.MaxAttachmentBytes, ct);
+                    }
+                    else if (attachment.CopyTo is { } copy)
+                    {
+                        stored = await attachments.SaveAsync(copy, options.Value.MaxAttachmentBytes, ct);
+                    }
+                    else continue; // provider media (a WhatsApp image) are fetched by the channel, later
+                    db.Attachments.Add(Attachment.ForMessage(recorded.Id, stored.Sha256, stored.Size, attachment.FileName, attachment.ContentType, now, attachment.ContentId));
                 }
                 return (recorded.ClientId, recorded.UnknownSenderId is not null);
 

@@ -7,7 +7,7 @@ using NodaTime;
 namespace Liaison.Server.Features.Inbound;
 
 /// <summary>A delivery accepted by the webhook endpoint, waiting for its batch's commit.</summary>
-public sealed record PendingDelivery(long ChannelId, string Key, byte[] Payload, Instant ReceivedAt)
+public sealed record PendingDelivery(long ChannelId, string Key, byte[] Payload, Instant ReceivedAt, string? PayloadSha256 = null)
 {
     public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
@@ -75,20 +75,22 @@ internal sealed class SqliteDeliveryStore(string connectionString) : DeliverySto
         await using var insert = connection.CreateCommand();
         insert.Transaction = tx;
         insert.CommandText = """
-            INSERT INTO inbound_deliveries (channel_id, delivery_key, received_at, payload, state, attempts, next_attempt_at)
-            VALUES ($channel, $key, $at, $payload, 'Pending', 0, $at)
+            INSERT INTO inbound_deliveries (channel_id, delivery_key, received_at, payload, payload_sha256, state, attempts, next_attempt_at)
+            VALUES ($channel, $key, $at, $payload, $sha, 'Pending', 0, $at)
             ON CONFLICT (channel_id, delivery_key) DO NOTHING
             """;
         var channel = insert.Parameters.Add("$channel", SqliteType.Integer);
         var key = insert.Parameters.Add("$key", SqliteType.Text);
         var at = insert.Parameters.Add("$at", SqliteType.Integer);
         var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
+        var sha = insert.Parameters.Add("$sha", SqliteType.Text);
         foreach (var delivery in batch)
         {
             channel.Value = delivery.ChannelId;
             key.Value = delivery.Key;
             at.Value = delivery.ReceivedAt.ToUnixTimeTicks();
             payload.Value = delivery.Payload;
+            sha.Value = (object?)delivery.PayloadSha256 ?? DBNull.Value;
             await insert.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
@@ -133,23 +135,26 @@ internal sealed class PostgresDeliveryStore(string connectionString) : DeliveryS
         var keys = new string[batch.Count];
         var times = new DateTime[batch.Count];
         var payloads = new byte[batch.Count][];
+        var shas = new string?[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             channels[i] = batch[i].ChannelId;
             keys[i] = batch[i].Key;
             times[i] = batch[i].ReceivedAt.ToDateTimeUtc();
             payloads[i] = batch[i].Payload;
+            shas[i] = batch[i].PayloadSha256;
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var insert = new NpgsqlCommand("""
-            INSERT INTO inbound_deliveries (channel_id, delivery_key, received_at, payload, state, attempts, next_attempt_at)
-            SELECT c, k, t, p, 'Pending', 0, t FROM unnest(@channels, @keys, @times, @payloads) AS d(c, k, t, p)
+            INSERT INTO inbound_deliveries (channel_id, delivery_key, received_at, payload, payload_sha256, state, attempts, next_attempt_at)
+            SELECT c, k, t, p, s, 'Pending', 0, t FROM unnest(@channels, @keys, @times, @payloads, @shas) AS d(c, k, t, p, s)
             ON CONFLICT (channel_id, delivery_key) DO NOTHING
             """, connection);
         insert.Parameters.Add(new NpgsqlParameter("channels", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = channels });
         insert.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys });
         insert.Parameters.Add(new NpgsqlParameter("times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = times });
         insert.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = payloads });
+        insert.Parameters.Add(new NpgsqlParameter("shas", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = shas });
         await insert.ExecuteNonQueryAsync(ct);
     }
 

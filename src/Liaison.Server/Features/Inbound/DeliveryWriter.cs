@@ -33,9 +33,9 @@ public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryPro
     }
 
     /// <summary>Returns once the delivery is committed (or was already stored); throws if the commit failed.</summary>
-    public async Task StoreAsync(long channelId, string key, byte[] payload, Instant receivedAt, CancellationToken ct)
+    public async Task StoreAsync(long channelId, string key, byte[] payload, Instant receivedAt, CancellationToken ct, string? payloadSha256 = null)
     {
-        var pending = new PendingDelivery(channelId, key, payload, receivedAt);
+        var pending = new PendingDelivery(channelId, key, payload, receivedAt, payloadSha256);
         await queue.Writer.WriteAsync(pending, ct);
         await pending.Committed.Task.WaitAsync(ct);
     }

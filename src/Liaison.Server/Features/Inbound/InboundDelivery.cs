@@ -25,7 +25,10 @@ public sealed class InboundDelivery
     public long ChannelId { get; private set; }
     public string Key { get; private set; } = "";
     public Instant ReceivedAt { get; private set; }
+    /// <summary>The raw delivery when small; empty when it was too large to keep in a row.</summary>
     public byte[] Payload { get; private set; } = [];
+    /// <summary>For a large delivery (a mail with big attachments): its bytes in the content-addressed store.</summary>
+    public string? PayloadSha256 { get; private set; }
     public DeliveryProcessing State { get; private set; }
     public int Attempts { get; private set; }
     public Instant NextAttemptAt { get; private set; }
@@ -74,6 +77,7 @@ internal sealed class InboundDeliveryMapping : IEntityTypeConfiguration<InboundD
         e.Property(d => d.Key).HasColumnName("delivery_key").HasMaxLength(Core.Inbound.DeliveryKey.MaxLength);
         e.Property(d => d.State).HasConversion<string>().HasMaxLength(16);
         e.Property(d => d.LastError).HasMaxLength(2000);
+        e.Property(d => d.PayloadSha256).HasMaxLength(64);
         e.HasOne<Channel>().WithMany().HasForeignKey(d => d.ChannelId).OnDelete(DeleteBehavior.Restrict);
         e.HasIndex(d => new { d.ChannelId, d.Key }).IsUnique();
         e.HasIndex(d => new { d.State, d.NextAttemptAt });

@@ -1,4 +1,6 @@
+using Liaison.Channels.Email;
 using Liaison.Channels.WhatsApp;
+using Liaison.Core.Inbound;
 using Liaison.Server.Features.Channels;
 
 namespace Liaison.Server.Features.Inbound;
@@ -9,6 +11,7 @@ public static class InboundServices
     public static IServiceCollection AddLiaisonInbound(this IServiceCollection services)
     {
         services.AddWhatsAppChannel();
+        services.AddEmailChannel();
 
         services.AddSingleton<ChannelSettingsProtector>();
         services.AddSingleton<ChannelDirectory>();
@@ -19,6 +22,10 @@ public static class InboundServices
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryWriter>());
         services.AddSingleton<DeliveryProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryProcessor>());
+        services.AddSingleton<IInboundSink, InboundSink>();
+        services.AddSingleton<IMailboxCheckpoints, DatabaseMailboxCheckpoints>();
+        services.AddSingleton<PullingChannels>();
+        services.AddHostedService(sp => sp.GetRequiredService<PullingChannels>());
         return services;
     }
 }

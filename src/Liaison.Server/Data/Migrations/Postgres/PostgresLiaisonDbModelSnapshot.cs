@@ -36,6 +36,11 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("added_at");
 
+                    b.Property<string>("ContentId")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("content_id");
+
                     b.Property<string>("ContentType")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -941,6 +946,11 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("bytea")
                         .HasColumnName("payload");
 
+                    b.Property<string>("PayloadSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("payload_sha256");
+
                     b.Property<Instant?>("ProcessedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("processed_at");
@@ -966,6 +976,31 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasDatabaseName("ix_inbound_deliveries_state_next_attempt_at");
 
                     b.ToTable("inbound_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.MailboxCheckpointRecord", b =>
+                {
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("folder");
+
+                    b.Property<long>("LastUid")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_uid");
+
+                    b.Property<long>("UidValidity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("uid_validity");
+
+                    b.HasKey("ChannelId", "Folder")
+                        .HasName("pk_mailbox_checkpoints");
+
+                    b.ToTable("mailbox_checkpoints", (string)null);
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Inbound.MessageEvent", b =>
@@ -1371,6 +1406,16 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_inbound_deliveries_channels_channel_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.MailboxCheckpointRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mailbox_checkpoints_channels_channel_id");
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Inbound.MessageEvent", b =>

@@ -28,6 +28,11 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("added_at");
 
+                    b.Property<string>("ContentId")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_id");
+
                     b.Property<string>("ContentType")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -901,6 +906,11 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("BLOB")
                         .HasColumnName("payload");
 
+                    b.Property<string>("PayloadSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload_sha256");
+
                     b.Property<long?>("ProcessedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("processed_at");
@@ -926,6 +936,31 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_inbound_deliveries_state_next_attempt_at");
 
                     b.ToTable("inbound_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.MailboxCheckpointRecord", b =>
+                {
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("folder");
+
+                    b.Property<long>("LastUid")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_uid");
+
+                    b.Property<long>("UidValidity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("uid_validity");
+
+                    b.HasKey("ChannelId", "Folder")
+                        .HasName("pk_mailbox_checkpoints");
+
+                    b.ToTable("mailbox_checkpoints", (string)null);
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Inbound.MessageEvent", b =>
@@ -1323,6 +1358,16 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_inbound_deliveries_channels_channel_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.MailboxCheckpointRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mailbox_checkpoints_channels_channel_id");
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Inbound.MessageEvent", b =>

@@ -7,12 +7,12 @@ using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using Xunit;
 
-[assembly: AssemblyFixture(typeof(Liaison.Channels.Email.Tests.MailServers))]
 // The mail tests share one Dovecot and measure memory; running them one at a time keeps both honest.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
-namespace Liaison.Channels.Email.Tests;
+namespace Liaison.Testing;
 
 /// <summary>
 /// A real Dovecot (IMAP + LMTP) and a real Postfix (SMTP, relaying everything to that Dovecot over

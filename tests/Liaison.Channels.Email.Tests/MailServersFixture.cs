@@ -1,0 +1,3 @@
+using Liaison.Testing;
+
+[assembly: AssemblyFixture(typeof(MailServers))]
