@@ -7,6 +7,7 @@ using Liaison.Testing;
 namespace Liaison.Channels.Email.Tests;
 
 /// <summary>The sync against the real Dovecot (and Postfix for live mail); each test has its own mailbox.</summary>
+[Collection(nameof(AloneForMemory))] // its 50 MB test reads process-wide memory counters
 public sealed class ImapSyncTest(MailServers servers)
 {
     private const long ChannelId = 7;
