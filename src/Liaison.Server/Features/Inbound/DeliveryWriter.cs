@@ -14,18 +14,18 @@ public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryPro
 {
     // Bounded: when the disk can't keep up, requests wait (and providers retry) instead of memory growing.
     private readonly Channel<PendingDelivery> queue = Channel.CreateBounded<PendingDelivery>(
-        new BoundedChannelOptions(20_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(20_000) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
 
     private long lastCommitTicks;
 
     /// <summary>
-    /// SQLite has one writer at a time: while deliveries are streaming in, the processor waits for a
-    /// pause (or at most <paramref name="atMost"/>) so that answering providers stays fast. What is
-    /// stored is processed after the burst; nothing is lost by waiting.
+    /// While deliveries are streaming in, the processor waits for a pause (or at most
+    /// <paramref name="atMost"/>): SQLite has one writer at a time, and on a small machine the
+    /// processor's CPU is better spent answering providers. What is stored is processed after the
+    /// burst; nothing is lost by waiting.
     /// </summary>
     public async Task WaitWhileBusyAsync(TimeSpan atMost, CancellationToken ct)
     {
-        if (options.Value.Database.Provider != DatabaseProvider.Sqlite) return;
         var quiet = TimeSpan.FromMilliseconds(50);
         var deadline = Environment.TickCount64 + (long)atMost.TotalMilliseconds;
         while (Environment.TickCount64 - Interlocked.Read(ref lastCommitTicks) < quiet.TotalMilliseconds && Environment.TickCount64 < deadline)
@@ -40,7 +40,17 @@ public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryPro
         await pending.Committed.Task.WaitAsync(ct);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// One commit loop on SQLite (one writer is all it has); several on PostgreSQL, whose commits
+    /// overlap: while one batch waits for the server, the next is already being written.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var loops = options.Value.Database.Provider == DatabaseProvider.Postgres ? 4 : 1;
+        return Task.WhenAll(Enumerable.Range(0, loops).Select(_ => Task.Run(() => CommitLoopAsync(stoppingToken), CancellationToken.None)));
+    }
+
+    private async Task CommitLoopAsync(CancellationToken stoppingToken)
     {
         var maxBatch = options.Value.Inbound.MaxBatch;
         var batch = new List<PendingDelivery>(maxBatch);

@@ -23,12 +23,16 @@ public static class UndeliveredApi
 
     public static async Task<Ok<List<UndeliveredView>>> List(LiaisonDb db, CancellationToken ct)
     {
-        var rows = await db.InboundDeliveries.AsNoTracking()
-            .Where(d => d.State == DeliveryProcessing.Failed || (d.State == DeliveryProcessing.Pending && d.Attempts > 0))
-            .OrderByDescending(d => d.Id).Take(200).ToListAsync(ct);
+        var rows = await Undelivered(db).OrderByDescending(d => d.Id).Take(200).ToListAsync(ct);
         return TypedResults.Ok(rows.Select(d => new UndeliveredView(d.Id, d.ChannelId, d.Key, d.ReceivedAt, d.State.ToString().ToLowerInvariant(), d.Attempts,
             d.NextAttemptAt, d.LastError, Preview(d.Payload), d.Payload.Length)).ToList());
     }
+
+    /// <summary>How many deliveries are undelivered: the navigation's badge, without reading payloads.</summary>
+    public static Task<int> CountAsync(LiaisonDb db, CancellationToken ct) => Undelivered(db).CountAsync(ct);
+
+    private static IQueryable<InboundDelivery> Undelivered(LiaisonDb db) => db.InboundDeliveries.AsNoTracking()
+        .Where(d => d.State == DeliveryProcessing.Failed || (d.State == DeliveryProcessing.Pending && d.Attempts > 0));
 
     /// <summary>Puts the delivery back in line and processes it at once, so the owner sees the outcome.</summary>
     public static async Task<Results<Ok<UndeliveredView>, NotFound>> Retry(LiaisonDb db, DeliveryProcessor processor, long id, Instant now, LiveUpdates live, CancellationToken ct)

@@ -26,10 +26,19 @@ public static class UnknownSendersApi
     {
         var unknown = api.MapGroup("/unknown-senders").WithTags("Unknown senders");
         unknown.MapGet("/", (LiaisonDb db, CancellationToken ct) => List(db, ct));
-        unknown.MapPost("/{id:long}/attach", (long id, AttachToContact request, LiaisonDb db, IClock clock, CancellationToken ct) =>
-            Attach(db, id, request.ContactId, clock.GetCurrentInstant(), ct));
-        unknown.MapPost("/{id:long}/create-client", (long id, CreateClientFrom request, LiaisonDb db, IClock clock, CancellationToken ct) =>
-            CreateClient(db, id, request, clock.GetCurrentInstant(), ct));
+        // Open pages (the list, the navigation's count) learn of a change made through the API too.
+        unknown.MapPost("/{id:long}/attach", async (long id, AttachToContact request, LiaisonDb db, IClock clock, Inbound.LiveUpdates live, CancellationToken ct) =>
+        {
+            var result = await Attach(db, id, request.ContactId, clock.GetCurrentInstant(), ct);
+            live.PublishUnknownSenders();
+            return result;
+        });
+        unknown.MapPost("/{id:long}/create-client", async (long id, CreateClientFrom request, LiaisonDb db, IClock clock, Inbound.LiveUpdates live, CancellationToken ct) =>
+        {
+            var result = await CreateClient(db, id, request, clock.GetCurrentInstant(), ct);
+            live.PublishUnknownSenders();
+            return result;
+        });
         return api;
     }
 
