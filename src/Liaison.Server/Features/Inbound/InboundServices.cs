@@ -18,6 +18,7 @@ public static class InboundServices
         services.AddSingleton<LiveUpdates>();
         services.AddSingleton<DeliveryProcessingSignal>();
         services.AddSingleton<WriteTurns>();
+        services.AddSingleton<RefusalLog>();
         services.AddSingleton<DeliveryWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryWriter>());
         services.AddSingleton<DeliveryProcessor>();

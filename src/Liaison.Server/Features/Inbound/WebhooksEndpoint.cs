@@ -12,13 +12,6 @@ namespace Liaison.Server.Features.Inbound;
 /// </summary>
 public static class WebhooksEndpoint
 {
-    // A flood of forged requests must not become a flood of log lines: a few per minute, then a count.
-    private static readonly TokenBucketRateLimiter RefusalLog = new(new TokenBucketRateLimiterOptions
-    {
-        TokenLimit = 10, TokensPerPeriod = 10, ReplenishmentPeriod = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
-    });
-    private static long unloggedRefusals;
-
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
         app.MapPost("/hooks/{channelId:long}", Receive).WithTags("Webhooks").AllowAnonymous().DisableAntiforgery();
@@ -29,7 +22,7 @@ public static class WebhooksEndpoint
     }
 
     private static async Task<IResult> Receive(long channelId, HttpContext http, ChannelDirectory directory, DeliveryWriter writer,
-        IOptions<LiaisonOptions> options, IClock clock, ILoggerFactory logs, CancellationToken ct)
+        IOptions<LiaisonOptions> options, IClock clock, RefusalLog refusals, CancellationToken ct)
     {
         var channel = await directory.FindAsync(channelId, ct);
         if (!channel.Exists) return Results.Problem(statusCode: 404, title: $"There is no connected channel {channelId}.");
@@ -41,7 +34,7 @@ public static class WebhooksEndpoint
         var request = new WebhookRequest("POST", Headers(http.Request), Query(http.Request), body);
         if (!channel.Adapter!.IsAuthentic(request, channel.Settings))
         {
-            LogRefusal(logs, channelId, http);
+            refusals.Record(channelId, http.Connection.RemoteIpAddress);
             return Results.Problem(statusCode: 401, title: "The delivery's signature or secret does not match this channel.");
         }
 
@@ -128,19 +121,31 @@ public static class WebhooksEndpoint
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
+}
 
-    private static void LogRefusal(ILoggerFactory logs, long channelId, HttpContext http)
+/// <summary>
+/// Logs refused deliveries without their payload (unauthenticated input) and at most a few a
+/// minute: a flood of forged requests must not become a flood of log lines filling the disk.
+/// </summary>
+public sealed class RefusalLog(ILogger<RefusalLog> log) : IDisposable
+{
+    private readonly TokenBucketRateLimiter limiter = new(new TokenBucketRateLimiterOptions
     {
-        using var lease = RefusalLog.AttemptAcquire();
+        TokenLimit = 10, TokensPerPeriod = 10, ReplenishmentPeriod = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
+    });
+    private long unlogged;
+
+    public void Record(long channelId, System.Net.IPAddress? from)
+    {
+        using var lease = limiter.AttemptAcquire();
         if (!lease.IsAcquired)
         {
-            Interlocked.Increment(ref unloggedRefusals);
+            Interlocked.Increment(ref unlogged);
             return;
         }
-        var skipped = Interlocked.Exchange(ref unloggedRefusals, 0);
-        // Never the payload: it is unauthenticated input and may be large.
-        logs.CreateLogger("Liaison.Webhooks").LogWarning(
-            "Refused a delivery for channel {ChannelId} from {Remote}: bad signature or secret ({Skipped} more refusals not logged)",
-            channelId, http.Connection.RemoteIpAddress, skipped);
+        log.LogWarning("Refused a delivery for channel {ChannelId} from {Remote}: bad signature or secret ({Skipped} more refusals not logged)",
+            channelId, from, Interlocked.Exchange(ref unlogged, 0));
     }
+
+    public void Dispose() => limiter.Dispose();
 }
