@@ -23,7 +23,7 @@ public sealed class DataGenerator(int seed = 42)
 
     public sealed record Result(long BigClientId, int Clients, int Messages, int Notes);
 
-    private static readonly string[][] FirstNames =
+    internal static readonly string[][] FirstNames =
     [
         ["Anna", "John", "Emily", "Michael", "Sarah", "David"],
         ["Żaneta", "Łukasz", "Małgorzata", "Paweł", "Agnieszka", "Grzegorz"],
@@ -31,7 +31,7 @@ public sealed class DataGenerator(int seed = 42)
         ["Георги", "Мария", "Димитър", "Елена", "Никола", "Цветелина"],
     ];
 
-    private static readonly string[][] LastNames =
+    internal static readonly string[][] LastNames =
     [
         ["Smith", "Johnson", "Brown", "Taylor", "Wilson", "Clarke"],
         ["Kowalska", "Nowak", "Wiśniewski", "Wójcik", "Kamińska", "Lewandowski"],
@@ -41,7 +41,7 @@ public sealed class DataGenerator(int seed = 42)
 
     private static readonly string[] Companies = ["Studio", "Sp. z o.o.", "ООО", "ЕООД", "Ltd", "S.A.", "Group", "Consulting"];
 
-    private static readonly string[][] Sentences =
+    internal static readonly string[][] Sentences =
     [
         [
             "Could you send me the updated mockups by Friday?", "Thanks, that looks great.", "I have a question about the invoice.",

@@ -8,7 +8,8 @@ namespace Liaison.Channels.Email;
 public static class EmailRegistration
 {
     /// <summary>
-    /// The e-mail channel: its adapter for the inbound pipeline, <see cref="SmtpSender"/>, and
+    /// The e-mail channel: its adapter for the inbound pipeline, its sender for the outbox
+    /// (<see cref="EmailSender"/> over <see cref="SmtpSender"/>), and
     /// <see cref="ImapSyncFactory"/> for the host's per-mailbox sync loop. The host provides
     /// <see cref="IInboundSink"/>, <see cref="IMailboxCheckpoints"/> and NodaTime's <c>IClock</c>.
     /// </summary>
@@ -20,6 +21,8 @@ public static class EmailRegistration
         services.TryAddSingleton<EmailAdapter>();
         services.AddSingleton<IChannelAdapter>(sp => sp.GetRequiredService<EmailAdapter>());
         services.TryAddSingleton<SmtpSender>();
+        services.TryAddSingleton<EmailSender>();
+        services.AddSingleton<Core.Outbound.IChannelSender>(sp => sp.GetRequiredService<EmailSender>());
         services.TryAddSingleton<ImapSyncFactory>();
         services.TryAddSingleton<EmailPulling>();
         services.AddSingleton<IPullingChannel>(sp => sp.GetRequiredService<EmailPulling>());

@@ -165,6 +165,35 @@ public sealed class MailServers : IAsyncLifetime
         File.Move(temporary, Path.Combine(maildir, "new", name));
     }
 
+    /// <summary>
+    /// Many raw messages into the user's Maildir INBOX at once (a benchmark's mailbox of thousands):
+    /// written to tmp/, handed to Dovecot's user in one chown, then moved into new/.
+    /// </summary>
+    public async Task<long> DropIntoInboxAsync(string address, IEnumerable<byte[]> raws)
+    {
+        using (var client = await OpenImapAsync(address))
+        {
+            await client.Inbox.OpenAsync(FolderAccess.ReadOnly); // makes the Maildir
+        }
+        var maildir = Path.Combine(_root, "mail", address);
+        var batch = Path.Combine(maildir, "tmp", "bulk-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(batch);
+        var names = new List<string>();
+        long bytes = 0;
+        var stamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        foreach (var raw in raws)
+        {
+            var name = $"{stamp}.M{names.Count:D7}P{Environment.ProcessId}.liaison-bench";
+            await File.WriteAllBytesAsync(Path.Combine(batch, name), raw);
+            names.Add(name);
+            bytes += raw.Length;
+        }
+        await RunAsync("/bin/chown", $"-R dovecot:dovecot {batch}");
+        foreach (var name in names) File.Move(Path.Combine(batch, name), Path.Combine(maildir, "new", name));
+        Directory.Delete(batch);
+        return bytes;
+    }
+
     public static async Task<IMailFolder> FolderAsync(ImapClient client, string folder, bool create = false)
     {
         if (folder.Equals("INBOX", StringComparison.OrdinalIgnoreCase)) return client.Inbox;

@@ -11,6 +11,7 @@ using Liaison.Server.Features.Inbound;
 using Liaison.Server.Features.Contacts;
 using Liaison.Server.Features.Messages;
 using Liaison.Server.Features.Notes;
+using Liaison.Server.Features.Outbox;
 using Liaison.Server.Features.Timeline;
 using Liaison.Server.Features.UnknownSenders;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -35,6 +36,7 @@ public static class FeatureServices
     {
         services.AddSingleton<AttachmentStore>();
         services.AddLiaisonInbound();
+        services.AddLiaisonOutbox();
         return services;
     }
 
@@ -86,7 +88,7 @@ public static class FeatureServices
         app.MapOpenApi();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Liaison API"));
         var api = app.MapGroup("/api").RequireAuthorization(AuthServices.ApiPolicy);
-        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapChannels().MapUndelivered();
+        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapChannels().MapUndelivered().MapOutbox();
         app.MapWebhooks();
         return app;
     }

@@ -18,19 +18,42 @@ namespace Liaison.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class LiaisonApp : WebApplicationFactory<Program>
 {
-    private readonly string dataDirectory = Directory.CreateTempSubdirectory("liaison-test-").FullName;
+    private readonly string dataDirectory;
     private readonly string? postgresDatabase;
     private readonly string? connectionString;
 
     public LiaisonApp(DatabaseProvider provider)
     {
         Provider = provider;
+        dataDirectory = Directory.CreateTempSubdirectory("liaison-test-").FullName;
         if (provider == DatabaseProvider.Postgres)
         {
             postgresDatabase = "liaison_test_" + Guid.NewGuid().ToString("N")[..12];
             connectionString = new NpgsqlConnectionStringBuilder(TestPostgres.ServerConnectionString) { Database = postgresDatabase }.ToString();
         }
     }
+
+    /// <summary>A second server on the same data directory and database as <paramref name="previous"/>, which then leaves them in place when disposed.</summary>
+    private LiaisonApp(LiaisonApp previous)
+    {
+        Provider = previous.Provider;
+        dataDirectory = previous.dataDirectory;
+        postgresDatabase = previous.postgresDatabase;
+        connectionString = previous.connectionString;
+        Token = previous.Token;
+        OwnerMemberId = previous.OwnerMemberId;
+        previous.ownsStorage = false;
+        resuming = true;
+    }
+
+    private bool ownsStorage = true;
+    private readonly bool resuming;
+
+    /// <summary>
+    /// The next run of this server (a restart): same data directory, database and owner token. Take it
+    /// before disposing this one, then start it; the successor deletes the storage when it is disposed.
+    /// </summary>
+    public LiaisonApp Successor() => new(this);
 
     public DatabaseProvider Provider { get; }
     public string DataDirectory => dataDirectory;
@@ -53,6 +76,11 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     /// <summary>Starts the host (migrating the database) and runs first-time setup.</summary>
     public async Task StartAsync()
     {
+        if (resuming)
+        {
+            _ = Server;
+            return;
+        }
         if (postgresDatabase is not null) await TestPostgres.CreateDatabaseAsync(postgresDatabase);
         _ = Server; // builds and starts the host: migrations run here
         await using var scope = Services.CreateAsyncScope();
@@ -79,6 +107,7 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!ownsStorage) return;
         if (postgresDatabase is not null) await TestPostgres.DropDatabaseAsync(postgresDatabase);
         try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
     }

@@ -25,8 +25,11 @@ public sealed class DeliveryProcessor(
 {
     // Long enough for one claimed batch; short, because a crashed instance's claims wait this long for another.
     private static readonly Duration Lease = Duration.FromSeconds(10);
-    // Small: on SQLite a batch is one write turn, and webhook requests wait for the turn to pass.
-    private const int BatchSize = 16;
+    // Small while deliveries stream in: on SQLite a batch is one write turn, and webhook requests wait for the turn to pass.
+    private const int BusyBatchSize = 16;
+    // Once the writer is quiet, a backlog (a mailbox's initial sync) is worked off with a quarter of the
+    // commits: 136 -> 265 mails/s processed on SQLite (bench imap-sync, 3,000 mails).
+    private const int QuietBatchSize = 64;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,14 +44,14 @@ public sealed class DeliveryProcessor(
                     store = await DeliveryStore.OpenAsync(options.Value, stoppingToken);
                     await store.ReleaseOrphanedLeasesAsync(stoppingToken);
                 }
-                await writer.WaitWhileBusyAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                var batchSize = await writer.WaitWhileBusyAsync(TimeSpan.FromSeconds(1), stoppingToken) ? QuietBatchSize : BusyBatchSize;
                 var now = clock.GetCurrentInstant();
                 List<long> claimed;
                 using (await turns.TakeAsync(stoppingToken))
-                    claimed = await store.ClaimAsync(now, now + Lease, BatchSize, stoppingToken);
+                    claimed = await store.ClaimAsync(now, now + Lease, batchSize, stoppingToken);
                 if (claimed.Count > 0) await ProcessBatchAsync(claimed, stoppingToken);
                 // A full batch means more are waiting; otherwise sleep until new ones commit, or a retry falls due.
-                if (claimed.Count < BatchSize) await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                if (claimed.Count < batchSize) await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -99,18 +102,25 @@ public sealed class DeliveryProcessor(
             var deliveries = await db.InboundDeliveries.AsNoTracking()
                 .Where(d => ids.Contains(d.Id) && d.State == DeliveryProcessing.Pending).OrderBy(d => d.Id).ToListAsync(ct);
             var readable = new List<(long DeliveryId, ChannelDirectory.Entry Channel, IReadOnlyList<InboundItem> Items)>();
+            var channels = new List<ChannelDirectory.Entry>();
             foreach (var delivery in deliveries)
             {
-                var channel = await directory.FindAsync(delivery.ChannelId, ct);
-                var payload = OpenPayload(delivery);
-                payloads.Add(payload);
-                var (items, unreadable) = Read(delivery, payload, channel);
-                if (items is not null) readable.Add((delivery.Id, channel, items));
-                else await RecordFailureAsync(delivery.Id, unreadable!, permanent: true, ct);
+                channels.Add(await directory.FindAsync(delivery.ChannelId, ct));
+                payloads.Add(OpenPayload(delivery));
+            }
+            // Parsing (MIME, HTML sanitising) is CPU work without the database: on every core, before the write turn.
+            var reads = await Task.WhenAll(deliveries.Select((delivery, i) => Task.Run(() => Read(delivery, payloads[i], channels[i]), ct)));
+            for (var i = 0; i < deliveries.Count; i++)
+            {
+                var (items, unreadable) = reads[i];
+                if (items is not null) readable.Add((deliveries[i].Id, channels[i], items));
+                else await RecordFailureAsync(deliveries[i].Id, unreadable!, permanent: true, ct);
             }
             using var turn = await turns.TakeAsync(ct);
             await db.InTransactionAsync(async () =>
             {
+                var readableIds = readable.Select(r => r.DeliveryId).ToList();
+                var tracked = await db.InboundDeliveries.Where(d => readableIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
                 foreach (var (deliveryId, channel, items) in readable)
                 {
                     foreach (var item in items)
@@ -119,8 +129,7 @@ public sealed class DeliveryProcessor(
                         if (clientId is { } c) touched.Add(c);
                         unknownChanged |= unknown;
                     }
-                    var delivery = await db.InboundDeliveries.FirstAsync(d => d.Id == deliveryId, ct);
-                    delivery.MarkProcessed(clock.GetCurrentInstant());
+                    tracked[deliveryId].MarkProcessed(clock.GetCurrentInstant());
                 }
                 return true;
             }, ct);

@@ -22,14 +22,19 @@ public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryPro
     /// While deliveries are streaming in, the processor waits for a pause (or at most
     /// <paramref name="atMost"/>): SQLite has one writer at a time, and on a small machine the
     /// processor's CPU is better spent answering providers. What is stored is processed after the
-    /// burst; nothing is lost by waiting.
+    /// burst; nothing is lost by waiting. Returns false when it stopped waiting at
+    /// <paramref name="atMost"/> with deliveries still streaming in.
     /// </summary>
-    public async Task WaitWhileBusyAsync(TimeSpan atMost, CancellationToken ct)
+    public async Task<bool> WaitWhileBusyAsync(TimeSpan atMost, CancellationToken ct)
     {
         var quiet = TimeSpan.FromMilliseconds(50);
         var deadline = Environment.TickCount64 + (long)atMost.TotalMilliseconds;
-        while (Environment.TickCount64 - Interlocked.Read(ref lastCommitTicks) < quiet.TotalMilliseconds && Environment.TickCount64 < deadline)
+        while (Environment.TickCount64 - Interlocked.Read(ref lastCommitTicks) < quiet.TotalMilliseconds)
+        {
+            if (Environment.TickCount64 >= deadline) return false;
             await Task.Delay(quiet, ct);
+        }
+        return true;
     }
 
     /// <summary>Returns once the delivery is committed (or was already stored); throws if the commit failed.</summary>

@@ -16,7 +16,10 @@ public sealed class InboundSink(DeliveryWriter writer, AttachmentStore store, IC
 
     public async Task AcceptAsync(long channelId, DeliveryKey key, Stream payload, CancellationToken ct)
     {
-        var head = new byte[InRowBytes + 1];
+        // A payload of known size (MailKit hands a fetched mail over as an in-memory stream) gets a buffer of
+        // its size: a 256 KB buffer per mail went to the large object heap, 5 GB of it for a 20,000-mail sync.
+        var known = payload.CanSeek ? payload.Length - payload.Position : long.MaxValue;
+        var head = new byte[Math.Min(known, InRowBytes) + 1];
         var read = 0;
         int n;
         while (read < head.Length && (n = await payload.ReadAsync(head.AsMemory(read), ct)) > 0) read += n;

@@ -77,7 +77,19 @@ public sealed class PullingChannels(
                 await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(7400, @id::int)", connection);
                 tryLock.Parameters.AddWithValue("id", (int)channelId);
                 if (await tryLock.ExecuteScalarAsync(ct) is not true) return;
-                await pulling.RunAsync(channelId, entry.Settings, ct);
+                try
+                {
+                    await pulling.RunAsync(channelId, entry.Settings, ct);
+                }
+                finally
+                {
+                    // Closing returns the connection to Npgsql's pool with its session still open, so the lock
+                    // would outlive the pull: a later pull of this channel (reconnect, a restarted host in the
+                    // same process) on another pooled connection would then never get it.
+                    await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(7400, @id::int)", connection);
+                    unlock.Parameters.AddWithValue("id", (int)channelId);
+                    await unlock.ExecuteScalarAsync(CancellationToken.None);
+                }
             }
             else
             {

@@ -18,15 +18,42 @@ public static class MessagePlacement
 
     public static async Task<Conversation> ConversationFor(LiaisonDb db, long clientId, ChannelKind kind, string threadKey, string? subject, NodaTime.Instant at, CancellationToken ct)
     {
-        var conversation = db.Conversations.Local.FirstOrDefault(c => c.ClientId == clientId && c.ChannelKind == kind && c.ThreadKey == threadKey)
-            ?? await db.Conversations.FirstOrDefaultAsync(c => c.ClientId == clientId && c.ChannelKind == kind && c.ThreadKey == threadKey, ct);
+        var conversation = await Find(db, clientId, kind, threadKey, ct) ?? await StartAsync(db, clientId, kind, threadKey, subject, at, ct);
+        conversation.RecordMessage(at);
+        return conversation;
+    }
+
+    private static async Task<Conversation> StartAsync(LiaisonDb db, long clientId, ChannelKind kind, string threadKey, string? subject, NodaTime.Instant at, CancellationToken ct)
+    {
+        var conversation = new Conversation(clientId, kind, threadKey, subject, at);
+        db.Conversations.Add(conversation);
+        // The id is needed by the messages placed into it.
+        await db.SaveChangesAsync(ct);
+        return conversation;
+    }
+
+    private static async Task<Conversation?> Find(LiaisonDb db, long clientId, ChannelKind kind, string threadKey, CancellationToken ct) =>
+        db.Conversations.Local.FirstOrDefault(c => c.ClientId == clientId && c.ChannelKind == kind && c.ThreadKey == threadKey)
+        ?? await db.Conversations.FirstOrDefaultAsync(c => c.ClientId == clientId && c.ChannelKind == kind && c.ThreadKey == threadKey, ct);
+
+    /// <summary>
+    /// Like <see cref="ConversationFor"/>, for a message that names its thread: when no conversation of
+    /// the client has <paramref name="threadKey"/> but a message of the client already stored on the same
+    /// channel has it as its provider id, the new message joins that message's conversation. A mail
+    /// with In-Reply-To and no References names its parent, not the thread's root the conversation is keyed by.
+    /// </summary>
+    public static async Task<Conversation> ConversationForThread(
+        LiaisonDb db, long clientId, ChannelKind kind, long? channelId, string threadKey, string? subject, NodaTime.Instant at, CancellationToken ct)
+    {
+        var conversation = await Find(db, clientId, kind, threadKey, ct);
         if (conversation is null)
         {
-            conversation = new Conversation(clientId, kind, threadKey, subject, at);
-            db.Conversations.Add(conversation);
-            // The id is needed by the messages placed into it.
-            await db.SaveChangesAsync(ct);
+            var parentConversationId = await db.Messages.AsNoTracking()
+                .Where(m => m.ChannelId == channelId && m.ChannelKind == kind && m.ProviderMessageId == threadKey && m.ClientId == clientId && m.ConversationId != null)
+                .Select(m => m.ConversationId).FirstOrDefaultAsync(ct);
+            if (parentConversationId is { } id) conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, ct);
         }
+        conversation ??= await StartAsync(db, clientId, kind, threadKey, subject, at, ct);
         conversation.RecordMessage(at);
         return conversation;
     }

@@ -67,11 +67,13 @@ public static class RecordMessage
                 .FirstOrDefaultAsync(ct);
             if (owner is not null)
             {
-                var conversation = await MessagePlacement.ConversationFor(db, owner.ClientId, incoming.Channel,
-                    incoming.ThreadKey ?? MessagePlacement.DefaultThreadKey(incoming.Channel, incoming.CounterpartAddress),
-                    incoming.Subject, incoming.OccurredAt, ct);
+                var conversation = incoming.ThreadKey is { } threadKey
+                    ? await MessagePlacement.ConversationForThread(db, owner.ClientId, incoming.Channel, incoming.ChannelId, threadKey, incoming.Subject, incoming.OccurredAt, ct)
+                    : await MessagePlacement.ConversationFor(db, owner.ClientId, incoming.Channel,
+                        MessagePlacement.DefaultThreadKey(incoming.Channel, incoming.CounterpartAddress), incoming.Subject, incoming.OccurredAt, ct);
                 message.PlaceWith(owner.ClientId, owner.ContactId, conversation.Id);
-                var client = await db.Clients.FirstAsync(c => c.Id == owner.ClientId, ct);
+                // Find: a batch of one client's mail asks the database once, not once per message.
+                var client = await db.Clients.FindAsync([owner.ClientId], ct) ?? throw new InvalidOperationException($"Client {owner.ClientId} is gone.");
                 client.RecordActivity(incoming.OccurredAt);
             }
             else

@@ -14,9 +14,15 @@ public static class TimelineApi
     /// <param name="Channel">the channel kind: email, telegram, phone, viber...</param>
     /// <param name="Direction">inbound or outbound for messages; null for notes.</param>
     /// <param name="NoteKind">call, meeting, fragment or note, for notes.</param>
+    /// <param name="EditedAt">when the sender last edited the message; null if never (and for notes).</param>
+    /// <param name="DeletedAt">when the sender deleted the message on their side; its text is kept here.</param>
+    /// <param name="DeliveryState">sent, delivered, read or failed, for outbound messages whose channel reports it.</param>
+    /// <param name="OutboxState">queued, sending, sent, failed or cancelled, for messages sent from Liaison.</param>
+    /// <param name="LastError">the provider's words about the last failed send (or a warning after a send).</param>
     public sealed record TimelineItem(
         string Type, long Id, Instant At, string Channel, string? Direction, string? NoteKind,
-        string? Subject, string Text, string? From, bool NeedsAnswer, IReadOnlyList<Notes.NotesApi.AttachmentView> Attachments);
+        string? Subject, string Text, string? From, bool NeedsAnswer, IReadOnlyList<Notes.NotesApi.AttachmentView> Attachments,
+        Instant? EditedAt = null, Instant? DeletedAt = null, string? DeliveryState = null, string? OutboxState = null, string? LastError = null);
 
     public sealed record TimelinePage(IReadOnlyList<TimelineItem> Items, string? NextCursor);
 
@@ -52,7 +58,7 @@ public static class TimelineApi
         var messageRows = await messages.OrderByDescending(m => m.OccurredAt).ThenByDescending(m => m.Id).Take(limit + 1)
             .Select(m => new
             {
-                m.Id, m.OccurredAt, m.ChannelKind, m.Direction, m.Subject, m.Text, m.CounterpartAddress, m.NeedsAnswer,
+                m.Id, m.OccurredAt, m.ChannelKind, m.Direction, m.Subject, m.Text, m.CounterpartAddress, m.NeedsAnswer, m.EditedAt, m.DeletedAt, m.DeliveryState,
                 Contact = db.Contacts.Where(x => x.Id == m.ContactId).Select(x => x.Name).FirstOrDefault(),
             })
             .ToListAsync(ct);
@@ -61,13 +67,14 @@ public static class TimelineApi
         var merged = messageRows
             .Select(m => (Cursor: new TimelineCursor(m.OccurredAt, TimelineItemKind.Message, m.Id),
                 Item: new TimelineItem("message", m.Id, m.OccurredAt, m.ChannelKind.Value, m.Direction == MessageDirection.Inbound ? "inbound" : "outbound",
-                    null, m.Subject, m.Text, m.Contact ?? m.CounterpartAddress, m.NeedsAnswer, [])))
+                    null, m.Subject, m.Text, m.Contact ?? m.CounterpartAddress, m.NeedsAnswer, [],
+                    m.EditedAt, m.DeletedAt, m.DeliveryState?.ToString().ToLowerInvariant())))
             .Concat(noteRows.Select(n => (Cursor: new TimelineCursor(n.OccurredAt, TimelineItemKind.Note, n.Id),
                 Item: new TimelineItem("note", n.Id, n.OccurredAt, n.Source.Value, null, n.Kind.ToString().ToLowerInvariant(), null, n.Text, null, false, []))))
             .OrderByDescending(x => x.Cursor.At).ThenByDescending(x => x.Cursor.Kind).ThenByDescending(x => x.Cursor.Id)
             .ToList();
         var page = merged.Take(limit).ToList();
-        var items = await WithAttachments(db, page.Select(p => p.Item).ToList(), ct);
+        var items = await Outbox.OutboxServices.WithOutbox(db, await WithAttachments(db, page.Select(p => p.Item).ToList(), ct), ct);
         var next = merged.Count > limit ? page[^1].Cursor.Encode() : null;
         return new TimelinePage(items, next);
     }

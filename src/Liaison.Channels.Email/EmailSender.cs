@@ -1,0 +1,74 @@
+using Liaison.Core;
+using Liaison.Core.Channels;
+using Liaison.Core.Inbound;
+using Liaison.Core.Outbound;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using MimeKit;
+
+namespace Liaison.Channels.Email;
+
+/// <summary>
+/// The outbox's sender for mailboxes: <see cref="SmtpSender"/> behind <see cref="IChannelSender"/>.
+/// The Message-ID is made up in <see cref="Prepare"/>, so the server stores it before the mail
+/// leaves; the Sent copy that the IMAP sync brings back later is then the same message to the
+/// pipeline, and <see cref="WasSentAsync"/> can look for it after a crash.
+/// </summary>
+public sealed class EmailSender(SmtpSender smtp) : IChannelSender
+{
+    public ChannelKind Kind => ChannelKind.Email;
+
+    public OutboundDraft Prepare(OutboundDraft draft, ChannelSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var email = EmailSettings.From(settings);
+        if (email.Smtp is null) throw new DomainRuleException("channel.setting.missing", "The mailbox has no SMTP server to send with.", "smtp.host");
+        // Compose checks the subject and the recipient with the rules a send would apply.
+        var composed = Compose(email, draft);
+        return draft with { ProviderMessageId = composed.MessageId };
+    }
+
+    public async Task<SentReceipt> SendAsync(OutboundDraft draft, ChannelSettings settings, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        if (draft.ProviderMessageId is null) throw new InvalidOperationException("Prepare the draft first: its Message-ID must be stored before it is sent.");
+        var email = EmailSettings.From(settings);
+        var sent = await smtp.SendAsync(email, Compose(email, draft), ct);
+        return new SentReceipt(sent.MessageId, sent.SentCopyError is null ? null : $"Sent, but the copy to Sent failed: {sent.SentCopyError}");
+    }
+
+    /// <summary>Looks for the Message-ID in the Sent folder: SmtpSender appends there right after SMTP accepts the mail.</summary>
+    public async Task<bool?> WasSentAsync(OutboundDraft draft, ChannelSettings settings, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        if (draft.ProviderMessageId is null) return false;
+        var email = EmailSettings.From(settings);
+        using var client = new ImapClient();
+        await email.Imap.ConnectAsync(client, ct);
+        IMailFolder? sent = null;
+        if ((client.Capabilities & (ImapCapabilities.SpecialUse | ImapCapabilities.XList)) != 0)
+            sent = client.GetFolder(SpecialFolder.Sent);
+        sent ??= await client.GetFolderAsync("Sent", ct);
+        await sent.OpenAsync(FolderAccess.ReadOnly, ct);
+        var found = await sent.SearchAsync(SearchQuery.HeaderContains("Message-ID", draft.ProviderMessageId), ct);
+        await client.DisconnectAsync(quit: true, ct);
+        return found.Count > 0;
+    }
+
+    private MimeMessage Compose(EmailSettings email, OutboundDraft draft)
+    {
+        if (!MailboxAddress.TryParse(draft.To, out var to))
+            throw new DomainRuleException("email.recipient.invalid", $"'{draft.To}' is not an e-mail address.", "to");
+        var message = smtp.Compose(email, new EmailDraft([to], draft.Subject ?? "", draft.Text));
+        if (draft.ProviderMessageId is { } id) message.MessageId = id;
+        // Ids of mail that had no Message-ID ("sha256:…") or threads keyed by subject are ours, not the
+        // world's: they must not appear in headers.
+        if (draft.InReplyTo is { } inReplyTo && IsMessageId(inReplyTo)) message.InReplyTo = inReplyTo;
+        foreach (var reference in draft.References ?? [])
+            if (IsMessageId(reference)) message.References.Add(reference);
+        return message;
+    }
+
+    private static bool IsMessageId(string id) => id.Contains('@', StringComparison.Ordinal) && !id.Contains(':', StringComparison.Ordinal);
+}

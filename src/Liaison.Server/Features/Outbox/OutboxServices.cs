@@ -1,0 +1,31 @@
+using Liaison.Server.Data;
+using Liaison.Server.Features.Timeline;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Features.Outbox;
+
+public static class OutboxServices
+{
+    /// <summary>The outbox: <see cref="OutboxSender"/> sends through the <see cref="Core.Outbound.IChannelSender"/>s the channel projects register.</summary>
+    public static IServiceCollection AddLiaisonOutbox(this IServiceCollection services)
+    {
+        services.AddSingleton<OutboxSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());
+        // The client page's composer: per circuit, so a Reply in one browser tab opens only that tab's composer.
+        services.AddScoped<Components.Pages.Client.EmailComposerRequests>();
+        return services;
+    }
+
+    /// <summary>Adds where each outbound message of <paramref name="items"/> stands in the outbox (messages recorded otherwise have none).</summary>
+    public static async Task<List<TimelineApi.TimelineItem>> WithOutbox(LiaisonDb db, List<TimelineApi.TimelineItem> items, CancellationToken ct)
+    {
+        var ids = items.Where(i => i is { Type: "message", Direction: "outbound" }).Select(i => i.Id).ToList();
+        if (ids.Count == 0) return items;
+        var states = await db.Outbox().AsNoTracking().Where(o => ids.Contains(o.MessageId))
+            .Select(o => new { o.MessageId, o.State, o.LastError }).ToDictionaryAsync(o => o.MessageId, ct);
+        if (states.Count == 0) return items;
+        return items.Select(i => i is { Type: "message" } && states.TryGetValue(i.Id, out var o)
+            ? i with { OutboxState = o.State.ToString().ToLowerInvariant(), LastError = o.LastError }
+            : i).ToList();
+    }
+}

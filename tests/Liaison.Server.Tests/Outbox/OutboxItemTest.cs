@@ -1,0 +1,52 @@
+using Liaison.Core;
+using Liaison.Core.Outbound;
+using Liaison.Server.Features.Outbox;
+using NodaTime;
+
+namespace Liaison.Server.Tests.Outbox;
+
+public class OutboxItemTest
+{
+    private static readonly Instant Start = Instant.FromUtc(2026, 11, 23, 9, 0);
+
+    private static OutboxItem NewItem() => new(1, 1, new OutboundDraft("anna@example.test", "Offer", "Text", ProviderMessageId: "id@example.test"), Start);
+
+    [Fact]
+    public void FailedAttempts_BackOffDoublingCappedAtAnHour_ThenWaitForTheOwner()
+    {
+        var item = NewItem();
+        var waits = new List<Duration>();
+        for (var i = 0; i < OutboxItem.MaxAttempts; i++)
+        {
+            item.MarkFailed(Start, "Connection refused", permanent: false);
+            if (item.NextAttemptAt is { } next) waits.Add(next - Start);
+        }
+        Assert.Equal([2, 4, 8, 16, 32, 64, 128, 256, 512], waits.Select(w => (int)w.TotalSeconds));
+        Assert.Equal(OutboxState.Failed, item.State);
+        Assert.Null(item.NextAttemptAt);
+        Assert.Equal("Connection refused", item.LastError);
+        Assert.Equal(Duration.FromHours(1), OutboxItem.Backoff(20));
+    }
+
+    [Fact]
+    public void BrokenRule_IsNotRetriedAutomatically_ButRetryQueuesItAfresh()
+    {
+        var item = NewItem();
+        item.MarkFailed(Start, "An e-mail needs a subject.", permanent: true);
+        Assert.Null(item.NextAttemptAt);
+
+        item.Retry(Start + Duration.FromMinutes(1));
+        Assert.Equal(OutboxState.Queued, item.State);
+        Assert.Equal(0, item.Attempts);
+        Assert.Equal(Start + Duration.FromMinutes(1), item.NextAttemptAt);
+    }
+
+    [Fact]
+    public void SentMessage_CannotBeCancelledOrRetried()
+    {
+        var item = NewItem();
+        item.MarkSent(Start, warning: null);
+        Assert.Equal("outbox.cancel.state", Assert.Throws<DomainRuleException>(item.Cancel).Rule);
+        Assert.Equal("outbox.retry.state", Assert.Throws<DomainRuleException>(() => item.Retry(Start)).Rule);
+    }
+}
