@@ -14,9 +14,10 @@ public static class ChannelsApi
 
     /// <param name="WebhookPath">where the provider posts deliveries (relative to this server's public address).</param>
     /// <param name="SettingNames">which settings are stored; their values are never returned.</param>
-    /// <param name="Status">for channels that fetch (a mailbox): connecting, syncing n of N, idle, or failing with the server's words.</param>
+    /// <param name="Fetches">true for channels that fetch (a mailbox) instead of being posted to: their webhook path is unused.</param>
+    /// <param name="Status">for channels that fetch: connecting, syncing n of N, idle, or failing with the server's words.</param>
     public sealed record ChannelView(long Id, string Kind, string Name, Instant ConnectedAt, Instant? DisconnectedAt, string WebhookPath, IReadOnlyList<string> SettingNames,
-        Core.Inbound.PullStatus? Status = null);
+        bool Fetches = false, Core.Inbound.PullStatus? Status = null);
 
     public static RouteGroupBuilder MapChannels(this RouteGroupBuilder api)
     {
@@ -45,7 +46,7 @@ public static class ChannelsApi
             return true;
         }, ct);
         pulling.Refresh();
-        return TypedResults.Created($"/api/channels/{channel.Id}", View(channel, settings.Keys));
+        return TypedResults.Created($"/api/channels/{channel.Id}", View(channel, settings.Keys) with { Fetches = pulling.Fetches(channel.Kind) });
     }
 
     public static async Task<Ok<List<ChannelView>>> List(LiaisonDb db, ChannelSettingsProtector protector, Inbound.PullingChannels pulling, CancellationToken ct)
@@ -53,7 +54,7 @@ public static class ChannelsApi
         var channels = await db.Channels.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
         var settings = await db.ChannelSettings.AsNoTracking().ToDictionaryAsync(s => s.ChannelId, ct);
         return TypedResults.Ok(channels.Select(c => View(c, settings.TryGetValue(c.Id, out var s) ? protector.Unprotect(s.Protected).Values.Keys : [])
-            with { Status = pulling.StatusOf(c.Id, c.Kind) }).ToList());
+            with { Fetches = pulling.Fetches(c.Kind), Status = pulling.StatusOf(c.Id, c.Kind) }).ToList());
     }
 
     public static async Task<Results<NoContent, NotFound>> Disconnect(long id, LiaisonDb db, ChannelDirectory directory, Inbound.PullingChannels pulling, IClock clock, CancellationToken ct)

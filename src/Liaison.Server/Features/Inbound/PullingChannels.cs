@@ -18,6 +18,9 @@ public sealed class PullingChannels(
     private readonly Dictionary<long, (CancellationTokenSource Stop, Task Running)> running = [];
     private readonly SemaphoreSlim refresh = new(0, 1);
 
+    /// <summary>Whether channels of this kind fetch (and so have a status) rather than being posted to.</summary>
+    public bool Fetches(Core.Channels.ChannelKind kind) => byKind.ContainsKey(kind);
+
     public PullStatus? StatusOf(long channelId, Core.Channels.ChannelKind kind) =>
         byKind.TryGetValue(kind, out var pulling) ? pulling.StatusOf(channelId) : null;
 
