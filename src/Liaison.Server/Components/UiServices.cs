@@ -22,6 +22,8 @@ public static class UiServices
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect("/login");
         }).ExcludeFromDescription();
+        // The owner's pages reach attachments with the sign-in cookie; /api/attachments takes API tokens only.
+        app.MapGet("/files/{attachmentId:long}", Features.Notes.NotesApi.Download).RequireAuthorization().ExcludeFromDescription();
         return app;
     }
 }

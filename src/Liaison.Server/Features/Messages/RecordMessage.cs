@@ -44,7 +44,8 @@ public static class RecordMessage
                 request.CounterpartName,
                 request.Text ?? "",
                 request.OccurredAt is null ? clock.GetCurrentInstant() : RequestValues.Instant(request.OccurredAt, "occurredAt"),
-                request.Subject, request.Html, request.ThreadKey, request.ProviderMessageId);
+                // HTML from outside is sanitised like mail's (no scripts, forms, remote loads) before anyone renders it.
+                request.Subject, request.Html is null ? null : Liaison.Channels.Email.MailHtml.Sanitize(request.Html), request.ThreadKey, request.ProviderMessageId);
             if (string.IsNullOrWhiteSpace(incoming.Text) && string.IsNullOrWhiteSpace(incoming.Html))
                 throw new Core.DomainRuleException("message.text.required", "A message needs text.", "text");
             var recorded = await RecordAsync(db, incoming, clock.GetCurrentInstant(), ct);

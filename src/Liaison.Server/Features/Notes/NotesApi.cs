@@ -23,9 +23,13 @@ public static class NotesApi
         public static NoteView From(Note n) => new(n.Id, n.ClientId, n.Kind.ToString().ToLowerInvariant(), n.Source.Value, n.Text, n.OccurredAt, n.RecordedAt);
     }
 
-    public sealed record AttachmentView(long Id, string FileName, string ContentType, long Size, string Sha256, string Url)
+    /// <param name="ContentId">for an inline image of a mail: the name its HTML's <c>cid:</c> sources use.</param>
+    public sealed record AttachmentView(long Id, string FileName, string ContentType, long Size, string Sha256, string Url, string? ContentId = null)
     {
-        public static AttachmentView From(Attachment a) => new(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256, $"/api/attachments/{a.Id}");
+        public static AttachmentView From(Attachment a) => new(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256, $"/api/attachments/{a.Id}", a.ContentId);
+
+        /// <summary>The same file for the owner's pages, which are signed in with the cookie.</summary>
+        public string PageUrl => $"/files/{Id}";
     }
 
     public static RouteGroupBuilder MapNotes(this RouteGroupBuilder api)

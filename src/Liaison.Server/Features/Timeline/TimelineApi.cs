@@ -18,11 +18,13 @@ public static class TimelineApi
     /// <param name="DeletedAt">when the sender deleted the message on their side; its text is kept here.</param>
     /// <param name="DeliveryState">sent, delivered, read or failed, for outbound messages whose channel reports it.</param>
     /// <param name="OutboxState">queued, sending, sent, failed or cancelled, for messages sent from Liaison.</param>
+    /// <param name="Html">the sanitised HTML of a mail that had it: no scripts, forms or remote loads (remote images wait in data-blocked-src); inline images as cid: sources matching the attachments' contentId.</param>
     /// <param name="LastError">the provider's words about the last failed send (or a warning after a send).</param>
     public sealed record TimelineItem(
         string Type, long Id, Instant At, string Channel, string? Direction, string? NoteKind,
         string? Subject, string Text, string? From, bool NeedsAnswer, IReadOnlyList<Notes.NotesApi.AttachmentView> Attachments,
-        Instant? EditedAt = null, Instant? DeletedAt = null, string? DeliveryState = null, string? OutboxState = null, string? LastError = null);
+        Instant? EditedAt = null, Instant? DeletedAt = null, string? DeliveryState = null, string? OutboxState = null, string? LastError = null,
+        string? Html = null);
 
     public sealed record TimelinePage(IReadOnlyList<TimelineItem> Items, string? NextCursor);
 
@@ -58,7 +60,7 @@ public static class TimelineApi
         var messageRows = await messages.OrderByDescending(m => m.OccurredAt).ThenByDescending(m => m.Id).Take(limit + 1)
             .Select(m => new
             {
-                m.Id, m.OccurredAt, m.ChannelKind, m.Direction, m.Subject, m.Text, m.CounterpartAddress, m.NeedsAnswer, m.EditedAt, m.DeletedAt, m.DeliveryState,
+                m.Id, m.OccurredAt, m.ChannelKind, m.Direction, m.Subject, m.Text, m.Html, m.CounterpartAddress, m.NeedsAnswer, m.EditedAt, m.DeletedAt, m.DeliveryState,
                 Contact = db.Contacts.Where(x => x.Id == m.ContactId).Select(x => x.Name).FirstOrDefault(),
             })
             .ToListAsync(ct);
@@ -68,7 +70,7 @@ public static class TimelineApi
             .Select(m => (Cursor: new TimelineCursor(m.OccurredAt, TimelineItemKind.Message, m.Id),
                 Item: new TimelineItem("message", m.Id, m.OccurredAt, m.ChannelKind.Value, m.Direction == MessageDirection.Inbound ? "inbound" : "outbound",
                     null, m.Subject, m.Text, m.Contact ?? m.CounterpartAddress, m.NeedsAnswer, [],
-                    m.EditedAt, m.DeletedAt, m.DeliveryState?.ToString().ToLowerInvariant())))
+                    m.EditedAt, m.DeletedAt, m.DeliveryState?.ToString().ToLowerInvariant(), Html: m.Html)))
             .Concat(noteRows.Select(n => (Cursor: new TimelineCursor(n.OccurredAt, TimelineItemKind.Note, n.Id),
                 Item: new TimelineItem("note", n.Id, n.OccurredAt, n.Source.Value, null, n.Kind.ToString().ToLowerInvariant(), null, n.Text, null, false, []))))
             .OrderByDescending(x => x.Cursor.At).ThenByDescending(x => x.Cursor.Kind).ThenByDescending(x => x.Cursor.Id)

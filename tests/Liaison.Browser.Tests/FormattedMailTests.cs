@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Liaison.Browser.Tests;
+
+public sealed class FormattedMailTests(SetUpLiaisonApp app) : IClassFixture<SetUpLiaisonApp>
+{
+    [Fact]
+    public async Task HtmlMail_ShowsFormattedWithoutScripts_AndRemoteImagesOnlyOnRequest()
+    {
+        long clientId;
+        using (var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) })
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", app.ApiToken);
+            var ct = TestContext.Current.CancellationToken;
+            var recorded = await http.PostAsJsonAsync("/api/messages", new
+            {
+                channel = "email", counterpart = "designer@example.com", counterpartName = "Dana Designer", subject = "New layout",
+                text = "Hello, the new layout is attached.",
+                html = "<p>Hello, the <b>new layout</b> is attached.</p><img src=\"https://tracker.example/open.png\" alt=\"\"><script>alert('x')</script>",
+            }, ct);
+            Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
+            var senders = await http.GetFromJsonAsync<JsonArray>("/api/unknown-senders", ct);
+            var senderId = senders!.Single(s => s!["address"]!.GetValue<string>() == "designer@example.com")!["id"]!.GetValue<long>();
+            var created = await http.PostAsJsonAsync($"/api/unknown-senders/{senderId}/create-client", new { }, ct);
+            clientId = (await created.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<long>();
+        }
+
+        var page = await app.NewPageAsync();
+        await page.GotoAsync($"/clients/{clientId}");
+        await page.GetByLabel("E-mail").FillAsync(SetUpLiaisonApp.OwnerEmail);
+        await page.GetByLabel("Password").FillAsync(SetUpLiaisonApp.OwnerPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/clients/{clientId}$"));
+        await NewUserTests.WaitReadyAsync(page, "client-page");
+
+        await page.GetByTestId("show-formatted").ClickAsync();
+        var mail = page.GetByTestId("mail-html");
+        await Expect(page.FrameLocator("[data-testid=mail-html]").Locator("b")).ToHaveTextAsync("new layout");
+        await Expect(mail).ToHaveAttributeAsync("srcdoc", new Regex("data-blocked-src=\"https://tracker.example/open.png\""));
+        await Expect(mail).Not.ToHaveAttributeAsync("srcdoc", new Regex("<script", RegexOptions.IgnoreCase));
+        await Expect(mail).Not.ToHaveAttributeAsync("srcdoc", new Regex(" src=\"https://tracker"));
+        await Screens.CaptureAsync(page, "client-mail-formatted");
+
+        await page.GetByTestId("show-images").ClickAsync();
+        await Expect(mail).ToHaveAttributeAsync("srcdoc", new Regex("src=\"https://tracker.example/open.png\""));
+    }
+}
