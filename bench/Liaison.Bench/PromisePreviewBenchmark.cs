@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Liaison.Server;
-using Npgsql;
 
 using Liaison.Testing;
 
@@ -35,79 +34,47 @@ public static class PromisePreviewBenchmark
 
     private static async Task<List<string>> RunOneAsync(DatabaseProvider provider, int clientCount, int versionCount, int samples)
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("liaison-bench-").FullName;
-        string? pgDatabase = null;
-        var environment = new Dictionary<string, string>
+        await using var database = await TestDatabase.CreateAsync(provider, "liaison_bench_");
+        var environment = database.Environment;
+        Console.WriteLine($"[{provider}] setting up...");
+        await ServerProcess.RunCommandAsync(environment, "setup", "--owner-email", "bench@example.com", "--password", "benchmark password");
+        var token = await ServerProcess.RunCommandAsync(environment, "token", "create", "--name", "bench");
+        await using var server = await ServerProcess.StartAsync(environment);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var fill = Stopwatch.StartNew();
+        var withAgreement = new List<long>();
+        for (var c = 0; c < clientCount; c++)
         {
-            ["Liaison__DataDirectory"] = dataDirectory,
-            ["Liaison__Database__Provider"] = provider.ToString(),
+            var id = await CreateClientAsync(http, $"Bench client {c}");
+            var terms = (await GetJsonAsync(http, $"/api/clients/{id}/agreement"))["terms"]!;
+            for (var v = 0; v < versionCount; v++)
+            {
+                // Each version ends Friday an hour earlier, so every one differs from the last.
+                terms["workingHours"]!["friday"]![0]!["end"] = $"{17 - v % 6:00}:00:00";
+                using var put = await http.PutAsJsonAsync($"/api/clients/{id}/agreement", new { terms });
+                put.EnsureSuccessStatusCode();
+            }
+            withAgreement.Add(id);
+        }
+        var templateOnly = await CreateClientAsync(http, "Bench client without agreement");
+        Console.WriteLine($"[{provider}] {clientCount:N0} clients × {versionCount} versions stored in {fill.Elapsed.TotalSeconds:F1} s");
+
+        var random = new Random(7);
+        string Url(long id) =>
+            $"/api/clients/{id}/promise-preview?receivedAt={Uri.EscapeDataString(ReceivedAt(random))}&channel={Channels[random.Next(Channels.Length)]}&urgency={(random.Next(5) == 0 ? "urgent" : "normal")}";
+        for (var i = 0; i < 30; i++) await GetAsync(http, Url(withAgreement[random.Next(withAgreement.Count)]));
+
+        var rows = new List<string>
+        {
+            Row(provider, $"promise-preview, random client ({versionCount} versions)", await TimeAsync(http, samples, () => Url(withAgreement[random.Next(withAgreement.Count)]))),
+            Row(provider, "promise-preview, client on the template", await TimeAsync(http, samples, () => Url(templateOnly))),
+            Row(provider, "agreement GET (current version + diff)", await TimeAsync(http, samples, () => $"/api/clients/{withAgreement[random.Next(withAgreement.Count)]}/agreement")),
         };
-        if (provider == DatabaseProvider.Postgres)
-        {
-            var server = Environment.GetEnvironmentVariable("LIAISON_TEST_POSTGRES")
-                ?? throw new InvalidOperationException("Set LIAISON_TEST_POSTGRES (eval \"$(scripts/start-postgres.sh)\") for the PostgreSQL run.");
-            pgDatabase = "liaison_bench_" + Guid.NewGuid().ToString("N")[..8];
-            await using (var admin = new NpgsqlConnection(server))
-            {
-                await admin.OpenAsync();
-                await new NpgsqlCommand($"CREATE DATABASE {pgDatabase}", admin).ExecuteNonQueryAsync();
-            }
-            environment["Liaison__Database__ConnectionString"] = new NpgsqlConnectionStringBuilder(server) { Database = pgDatabase }.ToString();
-        }
-
-        try
-        {
-            Console.WriteLine($"[{provider}] setting up...");
-            await ServerProcess.RunCommandAsync(environment, "setup", "--owner-email", "bench@example.com", "--password", "benchmark password");
-            var token = await ServerProcess.RunCommandAsync(environment, "token", "create", "--name", "bench");
-            await using var server = await ServerProcess.StartAsync(environment);
-            using var http = new HttpClient { BaseAddress = server.Address };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-
-            var fill = Stopwatch.StartNew();
-            var withAgreement = new List<long>();
-            for (var c = 0; c < clientCount; c++)
-            {
-                var id = await CreateClientAsync(http, $"Bench client {c}");
-                var terms = (await GetJsonAsync(http, $"/api/clients/{id}/agreement"))["terms"]!;
-                for (var v = 0; v < versionCount; v++)
-                {
-                    // Each version ends Friday an hour earlier, so every one differs from the last.
-                    terms["workingHours"]!["friday"]![0]!["end"] = $"{17 - v % 6:00}:00:00";
-                    using var put = await http.PutAsJsonAsync($"/api/clients/{id}/agreement", new { terms });
-                    put.EnsureSuccessStatusCode();
-                }
-                withAgreement.Add(id);
-            }
-            var templateOnly = await CreateClientAsync(http, "Bench client without agreement");
-            Console.WriteLine($"[{provider}] {clientCount:N0} clients × {versionCount} versions stored in {fill.Elapsed.TotalSeconds:F1} s");
-
-            var random = new Random(7);
-            string Url(long id) =>
-                $"/api/clients/{id}/promise-preview?receivedAt={Uri.EscapeDataString(ReceivedAt(random))}&channel={Channels[random.Next(Channels.Length)]}&urgency={(random.Next(5) == 0 ? "urgent" : "normal")}";
-            for (var i = 0; i < 30; i++) await GetAsync(http, Url(withAgreement[random.Next(withAgreement.Count)]));
-
-            var rows = new List<string>
-            {
-                Row(provider, $"promise-preview, random client ({versionCount} versions)", await TimeAsync(http, samples, () => Url(withAgreement[random.Next(withAgreement.Count)]))),
-                Row(provider, "promise-preview, client on the template", await TimeAsync(http, samples, () => Url(templateOnly))),
-                Row(provider, "agreement GET (current version + diff)", await TimeAsync(http, samples, () => $"/api/clients/{withAgreement[random.Next(withAgreement.Count)]}/agreement")),
-            };
-            var peak = server.PeakMemoryMiB();
-            rows.Add($"| {provider} | server peak memory | {peak:F0} MiB | | | |");
-            return rows;
-        }
-        finally
-        {
-            if (pgDatabase is not null)
-            {
-                NpgsqlConnection.ClearAllPools();
-                await using var admin = new NpgsqlConnection(Environment.GetEnvironmentVariable("LIAISON_TEST_POSTGRES"));
-                await admin.OpenAsync();
-                await new NpgsqlCommand($"DROP DATABASE IF EXISTS {pgDatabase} WITH (FORCE)", admin).ExecuteNonQueryAsync();
-            }
-            try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
-        }
+        var peak = server.PeakMemoryMiB();
+        rows.Add($"| {provider} | server peak memory | {peak:F0} MiB | | | |");
+        return rows;
     }
 
     // Any minute from a day ago to a month ahead: mostly under the newest version, some before the first.

@@ -2,9 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Liaison.Server;
-using Liaison.Server.Data;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using NodaTime;
 
 using Liaison.Testing;
@@ -34,97 +31,46 @@ public static class TimelineBenchmark
 
     private static async Task<List<string>> RunOneAsync(DatabaseProvider provider, int clientCount, int messageCount, int samples)
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("liaison-bench-").FullName;
-        string? pgDatabase = null;
-        var environment = new Dictionary<string, string>
+        await using var database = await TestDatabase.CreateAsync(provider, "liaison_bench_");
+        var environment = database.Environment;
+        Console.WriteLine($"[{provider}] setting up and generating data...");
+        await ServerProcess.RunCommandAsync(environment, "setup", "--owner-email", "bench@example.com", "--password", "benchmark password");
+        var token = await ServerProcess.RunCommandAsync(environment, "token", "create", "--name", "bench");
+        var fill = Stopwatch.StartNew();
+        DataGenerator.Result data;
+        await using (var db = database.Open())
         {
-            ["Liaison__DataDirectory"] = dataDirectory,
-            ["Liaison__Database__Provider"] = provider.ToString(),
+            data = await new DataGenerator().FillAsync(db, new DataGenerator.Shape(clientCount, messageCount, NotesPerClient: 3, BigClientMessages: 12_000),
+                SystemClock.Instance.GetCurrentInstant(), s => { if (s.EndsWith("0,000 messages", StringComparison.Ordinal)) Console.WriteLine(s); });
+        }
+        Console.WriteLine($"[{provider}] generated {data.Clients:N0} clients, {data.Messages:N0} messages, {data.Notes:N0} notes in {fill.Elapsed.TotalSeconds:F1} s");
+
+        await using var server = await ServerProcess.StartAsync(environment);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var cursor = await CursorOfPage(http, data.BigClientId, 200);
+        var random = new Random(7);
+        var someClients = await ClientIds(http);
+        for (var i = 0; i < 30; i++)
+        {
+            await Get(http, "/api/clients?limit=50");
+            await Get(http, $"/api/clients/{data.BigClientId}/timeline?limit=50");
+            await Get(http, $"/api/clients/{data.BigClientId}/timeline?limit=50&before={cursor}");
+        }
+
+        var rows = new List<string>
+        {
+            Row(provider, "client list (50 of 1,000, by activity)", await Time(http, samples, _ => "/api/clients?limit=50")),
+            Row(provider, "client search ('ko')", await Time(http, samples, _ => "/api/clients?limit=50&search=ko")),
+            Row(provider, "timeline page 1, big client", await Time(http, samples, _ => $"/api/clients/{data.BigClientId}/timeline?limit=50")),
+            Row(provider, "timeline page 1, random client", await Time(http, samples, _ => $"/api/clients/{someClients[random.Next(someClients.Count)]}/timeline?limit=50")),
+            Row(provider, "timeline page 200, big client", await Time(http, samples, _ => $"/api/clients/{data.BigClientId}/timeline?limit=50&before={cursor}")),
         };
-        string connectionString;
-        if (provider == DatabaseProvider.Postgres)
-        {
-            var server = Environment.GetEnvironmentVariable("LIAISON_TEST_POSTGRES")
-                ?? throw new InvalidOperationException("Set LIAISON_TEST_POSTGRES (eval \"$(scripts/start-postgres.sh)\") for the PostgreSQL run.");
-            pgDatabase = "liaison_bench_" + Guid.NewGuid().ToString("N")[..8];
-            await using (var admin = new NpgsqlConnection(server))
-            {
-                await admin.OpenAsync();
-                await new NpgsqlCommand($"CREATE DATABASE {pgDatabase}", admin).ExecuteNonQueryAsync();
-            }
-            connectionString = new NpgsqlConnectionStringBuilder(server) { Database = pgDatabase }.ToString();
-        }
-        else
-        {
-            connectionString = $"Data Source={Path.Combine(dataDirectory, "liaison.db")};Pooling=true";
-        }
-        environment["Liaison__Database__ConnectionString"] = connectionString;
-
-        try
-        {
-            Console.WriteLine($"[{provider}] setting up and generating data...");
-            await ServerProcess.RunCommandAsync(environment, "setup", "--owner-email", "bench@example.com", "--password", "benchmark password");
-            var token = await ServerProcess.RunCommandAsync(environment, "token", "create", "--name", "bench");
-            var fill = Stopwatch.StartNew();
-            DataGenerator.Result data;
-            await using (var db = CreateDb(provider, connectionString))
-            {
-                data = await new DataGenerator().FillAsync(db, new DataGenerator.Shape(clientCount, messageCount, NotesPerClient: 3, BigClientMessages: 12_000),
-                    SystemClock.Instance.GetCurrentInstant(), s => { if (s.EndsWith("0,000 messages", StringComparison.Ordinal)) Console.WriteLine(s); });
-            }
-            Console.WriteLine($"[{provider}] generated {data.Clients:N0} clients, {data.Messages:N0} messages, {data.Notes:N0} notes in {fill.Elapsed.TotalSeconds:F1} s");
-
-            await using var server = await ServerProcess.StartAsync(environment);
-            using var http = new HttpClient { BaseAddress = server.Address };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-
-            var cursor = await CursorOfPage(http, data.BigClientId, 200);
-            var random = new Random(7);
-            var someClients = await ClientIds(http);
-            for (var i = 0; i < 30; i++)
-            {
-                await Get(http, "/api/clients?limit=50");
-                await Get(http, $"/api/clients/{data.BigClientId}/timeline?limit=50");
-                await Get(http, $"/api/clients/{data.BigClientId}/timeline?limit=50&before={cursor}");
-            }
-
-            var rows = new List<string>
-            {
-                Row(provider, "client list (50 of 1,000, by activity)", await Time(http, samples, _ => "/api/clients?limit=50")),
-                Row(provider, "client search ('ko')", await Time(http, samples, _ => "/api/clients?limit=50&search=ko")),
-                Row(provider, "timeline page 1, big client", await Time(http, samples, _ => $"/api/clients/{data.BigClientId}/timeline?limit=50")),
-                Row(provider, "timeline page 1, random client", await Time(http, samples, _ => $"/api/clients/{someClients[random.Next(someClients.Count)]}/timeline?limit=50")),
-                Row(provider, "timeline page 200, big client", await Time(http, samples, _ => $"/api/clients/{data.BigClientId}/timeline?limit=50&before={cursor}")),
-            };
-            var peak = server.PeakMemoryMiB();
-            Console.WriteLine($"[{provider}] server peak memory (VmHWM): {peak:F0} MiB");
-            rows.Add($"| {provider} | server peak memory | {peak:F0} MiB | | | |");
-            return rows;
-        }
-        finally
-        {
-            if (pgDatabase is not null)
-            {
-                NpgsqlConnection.ClearAllPools();
-                await using var admin = new NpgsqlConnection(Environment.GetEnvironmentVariable("LIAISON_TEST_POSTGRES"));
-                await admin.OpenAsync();
-                await new NpgsqlCommand($"DROP DATABASE IF EXISTS {pgDatabase} WITH (FORCE)", admin).ExecuteNonQueryAsync();
-            }
-            try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
-        }
-    }
-
-    private static LiaisonDb CreateDb(DatabaseProvider provider, string connectionString)
-    {
-        if (provider == DatabaseProvider.Postgres)
-        {
-            var pg = new DbContextOptionsBuilder<PostgresLiaisonDb>();
-            PostgresLiaisonDb.Configure(pg, connectionString);
-            return new PostgresLiaisonDb(pg.Options);
-        }
-        var sqlite = new DbContextOptionsBuilder<SqliteLiaisonDb>();
-        SqliteLiaisonDb.Configure(sqlite, connectionString);
-        return new SqliteLiaisonDb(sqlite.Options);
+        var peak = server.PeakMemoryMiB();
+        Console.WriteLine($"[{provider}] server peak memory (VmHWM): {peak:F0} MiB");
+        rows.Add($"| {provider} | server peak memory | {peak:F0} MiB | | | |");
+        return rows;
     }
 
     private static async Task<string> CursorOfPage(HttpClient http, long clientId, int page)
