@@ -35,7 +35,15 @@ public sealed class EmailSender(SmtpSender smtp) : IChannelSender
         if (draft.ProviderMessageId is null) throw new InvalidOperationException("Prepare the draft first: its Message-ID must be stored before it is sent.");
         var email = EmailSettings.From(settings);
         var sent = await smtp.SendAsync(email, Compose(email, draft), ct);
-        return new SentReceipt(sent.MessageId, sent.SentCopyError is null ? null : $"Sent, but the copy to Sent failed: {sent.SentCopyError}");
+        return new SentReceipt(sent.MessageId, Warning(sent));
+    }
+
+    private static string? Warning(SentEmail sent)
+    {
+        var problems = new List<string>();
+        if (sent.RefusedRecipients.Count > 0) problems.Add($"the mail server refused some recipients: {string.Join("; ", sent.RefusedRecipients)}");
+        if (sent.SentCopyError is { } copyError) problems.Add($"the copy to Sent failed: {copyError}");
+        return problems.Count == 0 ? null : $"Sent, but {string.Join("; and ", problems)}";
     }
 
     /// <summary>Looks for the Message-ID in the Sent folder: SmtpSender appends there right after SMTP accepts the mail.</summary>

@@ -1,4 +1,5 @@
 using Liaison.Core;
+using Liaison.Core.Outbound;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
@@ -22,7 +23,12 @@ public sealed record EmailDraft(
 
 /// <summary>The outcome of a send: the Message-ID the mail went out with, and whether its copy reached Sent.</summary>
 /// <param name="SentCopyError">why the copy could not be appended; the mail itself was sent and must not be sent again.</param>
-public sealed record SentEmail(string MessageId, bool CopiedToSent, string? SentCopyError = null);
+/// <param name="RefusedRecipients">the SMTP server's reply for each recipient it would not take
+/// ("550 5.1.1 &lt;x@y&gt;: Recipient address rejected: …"); the mail went to the others. Empty when all took it.</param>
+public sealed record SentEmail(string MessageId, bool CopiedToSent, string? SentCopyError = null, IReadOnlyList<string>? RefusedRecipients = null)
+{
+    public IReadOnlyList<string> RefusedRecipients { get; init; } = RefusedRecipients ?? [];
+}
 
 /// <summary>
 /// Sends mail over SMTP and appends a copy to the mailbox's Sent folder over IMAP, as mail clients
@@ -66,8 +72,12 @@ public sealed class SmtpSender(IClock clock, ILogger<SmtpSender>? logger = null)
 
     /// <summary>
     /// Sends a prepared message (Date and Message-ID are added when missing) and appends it to Sent.
-    /// Throws when the SMTP server refuses it; a failed copy to Sent is reported, not thrown, since
-    /// the mail has left and a retry would send it twice.
+    /// Throws <see cref="SendRejectedException"/> with the server's words when the SMTP server refuses
+    /// it for good (a 5xx reply to the sender, to every recipient or to the message itself), and
+    /// MailKit's or the network's exception when it may pass (a 4xx reply, no connection). When the
+    /// server takes some recipients and refuses others, the mail goes to those it took and the refused
+    /// are reported in <see cref="SentEmail.RefusedRecipients"/>, as a bounce would tell: the mail has
+    /// left, and a retry would send it twice. A failed copy to Sent is reported, not thrown, for the same reason.
     /// </summary>
     public async Task<SentEmail> SendAsync(EmailSettings settings, MimeMessage message, CancellationToken ct)
     {
@@ -79,23 +89,69 @@ public sealed class SmtpSender(IClock clock, ILogger<SmtpSender>? logger = null)
         if (!message.Headers.Contains(HeaderId.Date)) message.Date = clock.GetCurrentInstant().ToDateTimeOffset();
         if (string.IsNullOrWhiteSpace(message.MessageId)) message.MessageId = MimeUtils.GenerateMessageId(DomainOf(settings.Address));
 
-        using (var client = new SmtpClient())
+        List<string> refused;
+        using (var client = new RecipientTolerantSmtpClient())
         {
             await smtp.ConnectAsync(client, ct);
-            await client.SendAsync(message, ct);
-            await client.DisconnectAsync(quit: true, ct);
+            try
+            {
+                await client.SendAsync(message, ct);
+            }
+            catch (SmtpCommandException e) when (IsPermanent(e.StatusCode)
+                && e.ErrorCode is SmtpErrorCode.SenderNotAccepted or SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted)
+            {
+                throw new SendRejectedException(Refusal(Words(e.StatusCode, e.Message)), e);
+            }
+            refused = client.Refused.Select(r => Words(r.StatusCode, r.Response)).ToList();
+            // The mail has left: a QUIT that fails (a dropped connection) must not make it look unsent.
+            try { await client.DisconnectAsync(quit: true, ct); }
+            catch (Exception e) { _logger.LogDebug(e, "Sent {MessageId}; the SMTP server's goodbye failed: {Error}", message.MessageId, e.Message); }
         }
+        if (refused.Count > 0)
+            _logger.LogWarning("Sent {MessageId}, but the SMTP server refused {Count} recipient(s): {Refused}", message.MessageId, refused.Count, string.Join("; ", refused));
 
-        if (!settings.AppendToSent) return new SentEmail(message.MessageId, CopiedToSent: false);
+        if (!settings.AppendToSent) return new SentEmail(message.MessageId, CopiedToSent: false, RefusedRecipients: refused);
         try
         {
             await AppendToSentAsync(settings, message, ct);
-            return new SentEmail(message.MessageId, CopiedToSent: true);
+            return new SentEmail(message.MessageId, CopiedToSent: true, RefusedRecipients: refused);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             _logger.LogWarning(e, "Sent {MessageId} but could not append it to Sent: {Error}", message.MessageId, e.Message);
-            return new SentEmail(message.MessageId, CopiedToSent: false, e.Message);
+            return new SentEmail(message.MessageId, CopiedToSent: false, e.Message, refused);
+        }
+    }
+
+    /// <summary>5xx: RFC 5321's permanent negative reply. 4xx (greylisting, a full mailbox, a busy server) may pass on its own.</summary>
+    private static bool IsPermanent(SmtpStatusCode code) => (int)code is >= 500 and < 600;
+
+    /// <summary>The server's reply as it said it: MailKit keeps the code apart from the text.</summary>
+    private static string Words(SmtpStatusCode code, string text) => $"{(int)code} {text}";
+
+    private static string Refusal(string words) => $"The mail server refused it: {words}";
+
+    /// <summary>
+    /// Sends to the recipients the server takes and notes the others, where MailKit by default gives
+    /// up on the whole mail at the first refused recipient: the mail to a client and a colleague in Cc
+    /// should not wait on a typo in the colleague's address. With no recipient taken, nothing is sent
+    /// and the refusal is thrown: for good when every reply was a 5xx, else to be retried.
+    /// </summary>
+    private sealed class RecipientTolerantSmtpClient : SmtpClient
+    {
+        public List<(MailboxAddress Mailbox, SmtpStatusCode StatusCode, string Response)> Refused { get; } = [];
+
+        protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response) =>
+            Refused.Add((mailbox, response.StatusCode, response.Response));
+
+        protected override void OnNoRecipientsAccepted(MimeMessage message)
+        {
+            var words = string.Join("; ", Refused.Select(r => Words(r.StatusCode, r.Response)));
+            // A 4xx for any of them: that one may take it later, so the whole mail is tried again.
+            if (Refused.FirstOrDefault(r => !IsPermanent(r.StatusCode)) is { Mailbox: not null } passing)
+                throw new SmtpCommandException(SmtpErrorCode.RecipientNotAccepted, passing.StatusCode, passing.Mailbox,
+                    Refused.Count == 1 ? passing.Response : words);
+            throw new SendRejectedException(Refusal(words));
         }
     }
 

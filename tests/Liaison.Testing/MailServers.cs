@@ -100,6 +100,19 @@ public sealed class MailServers : IAsyncLifetime
         return address;
     }
 
+    /// <summary>
+    /// An address Postfix refuses for good at RCPT TO, in Postfix's own words:
+    /// "550 5.1.1 &lt;address&gt;: Recipient address rejected: User unknown". Its mailbox can still be
+    /// opened (password <see cref="Password"/>), to see that nothing arrived, and it can send.
+    /// </summary>
+    public string RefusedAddress(string name) => NewMailbox("refused-" + name);
+
+    /// <summary>An address Postfix refuses for now at RCPT TO (450 4.2.1), as greylisting or a full mailbox would.</summary>
+    public string DeferredAddress(string name) => $"deferred-{name}-{Interlocked.Increment(ref _mailboxes)}@{Domain}";
+
+    /// <summary>A subject containing this makes Postfix refuse the whole mail after DATA (550 5.7.1), as a content filter would.</summary>
+    public const string RefusedContentMark = "[refused-content]";
+
     /// <summary>Channel settings for a mailbox on these servers, as the server would hand them to the channel.</summary>
     public ChannelSettings SettingsFor(string address, string password = Password, string? folders = null, string? aliases = null)
     {
@@ -352,6 +365,16 @@ public sealed class MailServers : IAsyncLifetime
             smtputf8_enable = no
             message_size_limit = 0
             mailbox_size_limit = 0
+            # Refusals on demand: RefusedAddress, DeferredAddress, RefusedContentMark.
+            smtpd_recipient_restrictions = check_recipient_access regexp:{_postfixConfig}/recipient_access
+            header_checks = regexp:{_postfixConfig}/header_checks
+            """);
+        File.WriteAllText(Path.Combine(_postfixConfig, "recipient_access"), """
+            /^refused-[^@]*@/    550 5.1.1 User unknown
+            /^deferred-[^@]*@/   450 4.2.1 Mailbox busy, try again later
+            """);
+        File.WriteAllText(Path.Combine(_postfixConfig, "header_checks"), """
+            /^Subject:.*\[refused-content\]/   REJECT 5.7.1 Message content rejected
             """);
         File.WriteAllText(Path.Combine(_postfixConfig, "master.cf"), $"""
             # service   type  private unpriv chroot wakeup maxproc command

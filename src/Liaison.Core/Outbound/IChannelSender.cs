@@ -22,8 +22,11 @@ public interface IChannelSender
     OutboundDraft Prepare(OutboundDraft draft, ChannelSettings settings);
 
     /// <summary>
-    /// Sends a prepared draft under its <see cref="OutboundDraft.ProviderMessageId"/>. Throws when the
-    /// provider refuses it or cannot be reached; the outbox then retries with backoff.
+    /// Sends a prepared draft under its <see cref="OutboundDraft.ProviderMessageId"/>. Throws
+    /// <see cref="SendRejectedException"/> when the provider refuses it for good (the outbox fails it
+    /// at once and leaves it for the owner's Retry); any other exception when the provider cannot be
+    /// reached or refuses it for now (the outbox retries with backoff). Returns once the provider has
+    /// taken it, even if only for some of its recipients: it must not be sent again.
     /// </summary>
     Task<SentReceipt> SendAsync(OutboundDraft draft, ChannelSettings settings, CancellationToken ct);
 
@@ -51,5 +54,13 @@ public sealed record OutboundDraft(
     string? ProviderMessageId = null);
 
 /// <summary>The outcome of a send the provider accepted.</summary>
-/// <param name="Warning">something that went wrong after the message left (the copy to Sent failed); shown, never a reason to resend.</param>
+/// <param name="Warning">something that went wrong though the message left (the copy to Sent failed, some recipients were refused); shown, never a reason to resend.</param>
 public sealed record SentReceipt(string ProviderMessageId, string? Warning = null);
+
+/// <summary>
+/// The provider refused the message for good (for e-mail an SMTP 5xx reply: an unknown recipient, a
+/// message too large): sent again unchanged it would be refused again, so it is not retried
+/// automatically. The message is the provider's own words, as the owner reads them next to Retry.
+/// A failure that may pass (a 4xx reply, a server that cannot be reached) is any other exception.
+/// </summary>
+public sealed class SendRejectedException(string message, Exception? innerException = null) : Exception(message, innerException);

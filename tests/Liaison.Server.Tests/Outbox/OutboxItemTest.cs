@@ -42,6 +42,24 @@ public class OutboxItemTest
     }
 
     [Fact]
+    public void RefusedForGood_AfterATransientFailure_FailsAtOnceInTheServersWords_AndRetryStartsTheBackoffAfresh()
+    {
+        var item = NewItem();
+        item.MarkFailed(Start, "Connection refused", permanent: false);
+        Assert.Equal(Start + Duration.FromSeconds(2), item.NextAttemptAt);
+
+        var refusal = "The mail server refused it: 550 5.1.1 <anna@example.test>: Recipient address rejected: User unknown";
+        item.MarkFailed(Start + Duration.FromSeconds(2), refusal, permanent: true);
+        Assert.Equal((OutboxState.Failed, 2, (Instant?)null, refusal), (item.State, item.Attempts, item.NextAttemptAt, item.LastError));
+
+        var retried = Start + Duration.FromHours(1);
+        item.Retry(retried);
+        Assert.Equal((OutboxState.Queued, 0, (Instant?)retried, (string?)null), (item.State, item.Attempts, item.NextAttemptAt, item.LastError));
+        item.MarkFailed(retried, "Connection refused", permanent: false);
+        Assert.Equal(retried + Duration.FromSeconds(2), item.NextAttemptAt);
+    }
+
+    [Fact]
     public void SentMessage_CannotBeCancelledOrRetried()
     {
         var item = NewItem();

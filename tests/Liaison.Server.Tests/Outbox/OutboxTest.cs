@@ -101,6 +101,39 @@ public class OutboxTest(LiaisonApps apps, MailServers mail)
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Reply_ToRecipientTheServerRefuses_FailsAfterOneAttemptInItsWords_AndWaitsForRetry(DatabaseProvider db)
+    {
+        var s = await SetUpAsync(db, theirs: mail.RefusedAddress("client"));
+        await mail.SendAsync(Mail(s.Theirs, s.Ours, "Old address", "Write to me here."));
+        var inbound = await Eventually.Until(() => TimelineAsync(s), items => items.Any(i => Subject(i) == "Old address"), "the client's mail on the timeline");
+
+        var queued = await (await s.Api.Post($"/api/clients/{s.ClientId}/messages",
+            new { subject = "Re: Old address", text = "Noted.", inReplyToMessageId = inbound.Single(i => Subject(i) == "Old address")!.Id() })).Json(HttpStatusCode.Accepted);
+        var messageId = queued["messageId"]!.GetValue<long>();
+        var header = queued["providerMessageId"]!.GetValue<string>();
+        var refusal = $"The mail server refused it: 550 5.1.1 <{s.Theirs}>: Recipient address rejected: User unknown";
+
+        var failed = await Eventually.Until(() => OutboxAsync(s, messageId), o => State(o) == "failed", "the refused reply failed");
+        Assert.Equal(refusal, failed["lastError"]!.GetValue<string>());
+        Assert.Null(failed["nextAttemptAt"]);
+        // Past the first backoff (2 s): a transient failure would have had its second attempt by now.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var still = await OutboxAsync(s, messageId);
+        Assert.Equal(("failed", 1), (State(still), still["attempts"]!.GetValue<int>()));
+        var item = Assert.Single(await TimelineAsync(s), i => Subject(i) == "Re: Old address");
+        Assert.Equal(("failed", refusal), (item!["outboxState"]!.GetValue<string>(), item["lastError"]!.GetValue<string>()));
+        Assert.Empty(await FindAsync(s.Theirs, "INBOX", header));
+        Assert.Empty(await FindAsync(s.Ours, "Sent", header));
+
+        // The owner's Retry sends it once more, now; still refused, it waits again.
+        await (await s.Api.PostAsync($"/api/messages/{messageId}/outbox/retry", null)).Json(HttpStatusCode.OK);
+        var again = await Eventually.Until(() => OutboxAsync(s, messageId), o => State(o) == "failed" && o["attempts"]!.GetValue<int>() == 1, "the retried reply refused again");
+        Assert.Equal(refusal, again["lastError"]!.GetValue<string>());
+        Assert.Null(again["nextAttemptAt"]);
+        Assert.Empty(await FindAsync(s.Theirs, "INBOX", header));
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task NewEmail_WithoutSubject_Is400NamingSubjectAndStoresNothing(DatabaseProvider db)
     {
         var s = await SetUpAsync(db);
@@ -139,12 +172,12 @@ public class OutboxTest(LiaisonApps apps, MailServers mail)
         Assert.Single(await FindAsync(s.Theirs, "INBOX", header));
     }
 
-    private async Task<Setup> SetUpAsync(DatabaseProvider db, int? smtpPort = null)
+    private async Task<Setup> SetUpAsync(DatabaseProvider db, int? smtpPort = null, string? theirs = null)
     {
         var app = await apps.For(db);
         var api = app.Api();
         var ours = mail.NewMailbox("liaison");
-        var theirs = mail.NewMailbox("client");
+        theirs ??= mail.NewMailbox("client");
         var settings = new Dictionary<string, string>(mail.SettingsFor(ours).Values);
         if (smtpPort is { } port) settings["smtp.port"] = port.ToString();
         var channelId = (await (await api.Post("/api/channels", new { kind = "email", name = ours, settings })).Json(HttpStatusCode.Created)).Id();

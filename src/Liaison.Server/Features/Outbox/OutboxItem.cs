@@ -86,8 +86,11 @@ public sealed class OutboxItem
 
     /// <summary>
     /// A failed attempt: retried after 2^attempts seconds (capped at an hour), or left for the owner
-    /// when <paramref name="permanent"/> (a broken rule, a refused recipient) or out of attempts.
+    /// (no <see cref="NextAttemptAt"/>) when <paramref name="permanent"/> or out of attempts.
     /// </summary>
+    /// <param name="error">the provider's own words, shown to the owner.</param>
+    /// <param name="permanent">it would fail the same way again: a broken rule, or the provider refused
+    /// it for good (an SMTP 5xx: unknown recipient, message too large); only the owner's Retry, after a fix, sends it again.</param>
     public void MarkFailed(Instant at, string error, bool permanent)
     {
         Attempts++;

@@ -13,7 +13,8 @@ namespace Liaison.Server.Features.Outbox;
 /// Sends what the outbox holds, in the background: claims due entries with a lease (a conditional
 /// UPDATE, so several instances on one PostgreSQL never claim the same entry), sends each through
 /// its channel's <see cref="IChannelSender"/>, and records Sent or Failed with the provider's words
-/// and the next attempt (2^n s, capped at an hour).
+/// and the next attempt (2^n s, capped at an hour); a refusal for good (<see cref="SendRejectedException"/>)
+/// gets no next attempt and waits for the owner's Retry.
 /// </summary>
 /// <remarks>
 /// Never sent twice: an entry is marked <see cref="OutboxState.Sending"/> (committed) before the
@@ -145,9 +146,12 @@ public sealed class OutboxSender(
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                // A broken rule (no subject, no SMTP server) fails the same way every time: no automatic retry.
-                item.MarkFailed(clock.GetCurrentInstant(), e.Message, permanent: e is DomainRuleException);
-                log.LogWarning("Sending message {MessageId} failed (attempt {Attempt}): {Error}", message.Id, item.Attempts, e.Message);
+                // A broken rule (no subject, no SMTP server) or a refusal for good (an SMTP 5xx: unknown
+                // recipient, too large) fails the same way every time: no automatic retry, the owner fixes and retries.
+                var permanent = e is DomainRuleException or SendRejectedException;
+                item.MarkFailed(clock.GetCurrentInstant(), e.Message, permanent);
+                log.LogWarning("Sending message {MessageId} failed (attempt {Attempt}, {Retry}): {Error}",
+                    message.Id, item.Attempts, item.NextAttemptAt is null ? "left for the owner" : "retried later", e.Message);
             }
         }
         // Not the stopping token: what the provider said must be written down even while shutting down.

@@ -26,7 +26,7 @@ public static class SendMessage
 
     /// <param name="State">queued, sending, sent, failed or cancelled.</param>
     /// <param name="NextAttemptAt">when a queued or failed message is tried (again); null when it waits for the owner's Retry.</param>
-    /// <param name="LastError">the provider's own words about the last failure.</param>
+    /// <param name="LastError">the provider's own words about the last failure ("The mail server refused it: 550 5.1.1 …"), or a warning after a send that left.</param>
     public sealed record OutboxView(long MessageId, long? ConversationId, string ProviderMessageId, string To, string? Subject, string State, int Attempts,
         Instant? NextAttemptAt, string? LastError, Instant? SentAt)
     {
@@ -38,7 +38,8 @@ public static class SendMessage
     {
         var group = api.MapGroup("").WithTags("Outbox");
         group.MapPost("/clients/{clientId:long}/messages", Handle)
-            .WithDescription("Sends a message to a client (a reply when inReplyToMessageId is given). Answers 202 once it is stored; the outbox sends it, retrying with backoff.");
+            .WithDescription("Sends a message to a client (a reply when inReplyToMessageId is given). Answers 202 once it is stored; the outbox sends it, retrying with backoff. "
+                + "A refusal for good (an SMTP 5xx, such as an unknown recipient) fails it at once with the server's words, until retried.");
         group.MapGet("/messages/{messageId:long}/outbox", async Task<Results<Ok<OutboxView>, NotFound>> (long messageId, LiaisonDb db, CancellationToken ct) =>
             await Find(db, messageId, ct) is { } item ? TypedResults.Ok(await View(db, item, ct)) : TypedResults.NotFound());
         group.MapPost("/messages/{messageId:long}/outbox/retry", (long messageId, LiaisonDb db, OutboxSender outbox, LiveUpdates live, IClock clock, CancellationToken ct) =>
