@@ -72,12 +72,13 @@ public sealed record EmailSettings(
         var password = settings.Required("password");
         var imapTls = Tls(settings, "imap.tls", MailTls.Ssl);
         var imap = new MailServer(
-            settings.Required("imap.host"),
+            Host(settings, "imap.host"),
             Port(settings, "imap.port", imapTls == MailTls.Ssl ? 993 : 143),
             imapTls, user, password);
         MailServer? smtp = null;
-        if (settings["smtp.host"] is { Length: > 0 } smtpHost)
+        if (settings["smtp.host"] is { Length: > 0 })
         {
+            var smtpHost = Host(settings, "smtp.host");
             var smtpTls = Tls(settings, "smtp.tls", MailTls.StartTls);
             smtp = new MailServer(smtpHost, Port(settings, "smtp.port", smtpTls == MailTls.Ssl ? 465 : 587), smtpTls,
                 settings["smtp.user"] ?? user, settings["smtp.password"] ?? password);
@@ -94,6 +95,16 @@ public sealed record EmailSettings(
 
     private static List<string> List(string? value) =>
         (value ?? "").Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    // A URL or "host:port" typed into the host field would otherwise only show up as a socket error
+    // on the channel's status; refused when the settings are stored, it is pointed at on its field.
+    private static string Host(ChannelSettings settings, string name)
+    {
+        var host = settings.Required(name).Trim();
+        return Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6
+            ? host
+            : throw new DomainRuleException("channel.setting.invalid", $"'{name}' must be a host name or IP address such as mail.example.com; got '{host}'.", name);
+    }
 
     private static int Port(ChannelSettings settings, string name, int fallback) =>
         settings[name] is not { Length: > 0 } text ? fallback

@@ -7,7 +7,10 @@ using NodaTime;
 
 namespace Liaison.Server.Features.Channels;
 
-/// <summary>Connected accounts: create one with its settings, list, disconnect. Settings go in and never come out.</summary>
+/// <summary>
+/// Connected accounts: create one with its settings, list, change its settings (<see cref="EditChannelSettings"/>),
+/// disconnect. Secrets go in and never come out.
+/// </summary>
 public static class ChannelsApi
 {
     public sealed record ConnectChannel(string? Kind, string? Name, Dictionary<string, string>? Settings);
@@ -25,6 +28,7 @@ public static class ChannelsApi
         channels.MapPost("/", Connect);
         channels.MapGet("/", List);
         channels.MapDelete("/{id:long}", Disconnect);
+        channels.MapChannelSettings();
         return api;
     }
 
@@ -38,6 +42,7 @@ public static class ChannelsApi
         var settings = request.Settings ?? [];
         var workspaceId = await db.Workspaces.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync(ct);
         var channel = new Channel(workspaceId, kind, request.Name ?? "", clock.GetCurrentInstant());
+        ChannelSettingsRules.Check(kind, settings);
         await db.InTransactionAsync(async () =>
         {
             db.Channels.Add(channel);

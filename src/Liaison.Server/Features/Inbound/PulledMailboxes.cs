@@ -1,4 +1,5 @@
 using Liaison.Channels.Email;
+using Liaison.Core.Inbound;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -36,6 +37,26 @@ internal sealed class MailboxCheckpointRecordMapping : IEntityTypeConfiguration<
 /// <summary>The e-mail channel's checkpoints, in the database: a restart resumes where the last commit ended.</summary>
 public sealed class DatabaseMailboxCheckpoints(IDbContextFactory<LiaisonDb> dbs) : IMailboxCheckpoints
 {
+    /// <summary>
+    /// Whether edited settings still name the mailbox the checkpoints were taken in: the same IMAP
+    /// host and user. A new port or security (143 with starttls for 993 with ssl) reaches the same
+    /// mailbox, and so does a new password.
+    /// </summary>
+    public static bool SameMailbox(ChannelSettings before, ChannelSettings after) =>
+        SameName(before["imap.host"], after["imap.host"]) && SameName(before["user"], after["user"]);
+
+    /// <summary>
+    /// Forgets where a channel's folders were fetched up to: its settings now name another mailbox,
+    /// which is read from its start. UIDVALIDITY alone would not protect it: two mailboxes on one
+    /// server created in the same second can share it, and the old mailbox's last UID would then
+    /// skip the new one's first mails. Mail both mailboxes hold is stored once (Message-ID per channel).
+    /// </summary>
+    public static Task ForgetAsync(LiaisonDb db, long channelId, CancellationToken ct) =>
+        db.MailboxCheckpoints.Where(c => c.ChannelId == channelId).ExecuteDeleteAsync(ct);
+
+    private static bool SameName(string? a, string? b) =>
+        string.Equals(a?.Trim(), b?.Trim(), StringComparison.OrdinalIgnoreCase);
+
     public async Task<MailboxCheckpoint?> GetAsync(long channelId, string folder, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);

@@ -1,0 +1,105 @@
+using Liaison.Core;
+using Liaison.Core.Inbound;
+using Liaison.Server.Data;
+using Liaison.Server.Features.Inbound;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Features.Channels;
+
+/// <summary>
+/// Changing a connected channel's settings in place (a new password, another port), so the channel
+/// keeps its id, its messages and, for a mailbox, how far it has fetched: disconnecting and connecting
+/// again would make a new channel that imports everything once more.
+/// </summary>
+public static class EditChannelSettings
+{
+    /// <summary>
+    /// The channel's settings, the same names as when connecting, replacing the stored ones: a setting
+    /// left out is removed. A secret (a password, a token: <see cref="ChannelSettingsRules.IsSecret"/>)
+    /// that is left out or empty keeps its stored value, since it is never shown to be sent back; an
+    /// explicit null removes it.
+    /// </summary>
+    public sealed record Request(Dictionary<string, string?>? Settings);
+
+    /// <param name="Values">the settings that are not secrets, to fill the edit form with.</param>
+    /// <param name="Secrets">the names of the stored secrets, whose values are never returned.</param>
+    public sealed record SettingsView(long Id, string Kind, string Name, IReadOnlyDictionary<string, string> Values, IReadOnlyList<string> Secrets);
+
+    public static RouteGroupBuilder MapChannelSettings(this RouteGroupBuilder channels)
+    {
+        channels.MapGet("/{id:long}/settings", Get);
+        channels.MapPut("/{id:long}/settings", Handle);
+        return channels;
+    }
+
+    public static async Task<Results<Ok<SettingsView>, NotFound>> Get(long id, LiaisonDb db, ChannelSettingsProtector protector, CancellationToken ct)
+    {
+        var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (channel is null) return TypedResults.NotFound();
+        var stored = await StoredAsync(db, protector, id, ct);
+        return TypedResults.Ok(new SettingsView(channel.Id, channel.Kind.Value, channel.Name,
+            new SortedDictionary<string, string>(stored.Values.Where(v => !ChannelSettingsRules.IsSecret(v.Key)).ToDictionary(), StringComparer.Ordinal),
+            stored.Values.Keys.Where(ChannelSettingsRules.IsSecret).Order(StringComparer.Ordinal).ToList()));
+    }
+
+    /// <summary>
+    /// Checks the new settings as connecting does (a bad one is refused naming its field, and nothing
+    /// changes), stores them, and restarts the channel's pull with them. A mailbox keeps its
+    /// checkpoints unless the IMAP host or user changed, which makes it another mailbox.
+    /// </summary>
+    public static async Task<Results<Ok<ChannelsApi.ChannelView>, NotFound>> Handle(long id, Request request, LiaisonDb db, ChannelDirectory directory,
+        ChannelSettingsProtector protector, PullingChannels pulling, CancellationToken ct)
+    {
+        var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (channel is null) return TypedResults.NotFound();
+        if (channel.DisconnectedAt is not null)
+            throw new DomainConflictException("channel.disconnected", "This channel is disconnected; its settings can no longer be changed. Connect it again instead.");
+        var stored = await StoredAsync(db, protector, id, ct);
+        var edited = Merge(stored, request.Settings ?? []);
+        ChannelSettingsRules.Check(channel.Kind, edited);
+        var anotherMailbox = !DatabaseMailboxCheckpoints.SameMailbox(stored, new ChannelSettings(edited));
+
+        await pulling.ChangeStoppedAsync(id, async () =>
+        {
+            await db.InTransactionAsync(async () =>
+            {
+                var record = await db.ChannelSettings.FirstOrDefaultAsync(s => s.ChannelId == id, ct);
+                if (record is null) db.ChannelSettings.Add(new ChannelSettingsRecord(id, protector.Protect(edited)));
+                else record.Replace(protector.Protect(edited));
+                if (anotherMailbox) await DatabaseMailboxCheckpoints.ForgetAsync(db, id, ct);
+                return true;
+            }, ct);
+            directory.Forget(id);
+        }, ct);
+
+        return TypedResults.Ok(new ChannelsApi.ChannelView(channel.Id, channel.Kind.Value, channel.Name, channel.ConnectedAt, channel.DisconnectedAt,
+            $"/hooks/{channel.Id}", edited.Keys.Order(StringComparer.Ordinal).ToList(), pulling.Fetches(channel.Kind), pulling.StatusOf(channel.Id, channel.Kind)));
+    }
+
+    private static Dictionary<string, string> Merge(ChannelSettings stored, Dictionary<string, string?> given)
+    {
+        var edited = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in given)
+        {
+            if (ChannelSettingsRules.IsSecret(name))
+            {
+                if (!string.IsNullOrWhiteSpace(value)) edited[name] = value;
+                else if (value is not null && stored[name] is { } kept) edited[name] = kept;
+            }
+            else if (!string.IsNullOrWhiteSpace(value))
+            {
+                edited[name] = value.Trim();
+            }
+        }
+        foreach (var (name, value) in stored.Values)
+            if (ChannelSettingsRules.IsSecret(name) && !given.ContainsKey(name)) edited[name] = value;
+        return edited;
+    }
+
+    private static async Task<ChannelSettings> StoredAsync(LiaisonDb db, ChannelSettingsProtector protector, long id, CancellationToken ct)
+    {
+        var record = await db.ChannelSettings.AsNoTracking().FirstOrDefaultAsync(s => s.ChannelId == id, ct);
+        return record is null ? ChannelSettings.Empty : protector.Unprotect(record.Protected);
+    }
+}
