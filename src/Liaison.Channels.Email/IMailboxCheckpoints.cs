@@ -8,7 +8,12 @@ namespace Liaison.Channels.Email;
 /// the UIDs were renumbered, and the folder is synced again from the start (the pipeline drops
 /// what it already has).
 /// </summary>
-public sealed record MailboxCheckpoint(uint UidValidity, uint LastUid);
+/// <param name="HighestModSeq">
+/// the folder's HIGHESTMODSEQ (RFC 7162) when it was last synced to its end, on servers with
+/// CONDSTORE; null where unknown (no CONDSTORE, or a checkpoint from before it was kept). While a
+/// folder's UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ are the checkpoint's, nothing in it changed.
+/// </param>
+public sealed record MailboxCheckpoint(uint UidValidity, uint LastUid, ulong? HighestModSeq = null);
 
 /// <summary>
 /// Durable per-folder checkpoints, so a restart or crash resumes the sync where it stopped. The

@@ -76,5 +76,5 @@ public sealed partial class EmailAdapterTest
     [InlineData("  Offer   for  logo ", "offer for logo")]
     [InlineData("Regarding: offer", "regarding: offer")]
     public void NormaliseSubject_StripsPrefixesTagsCaseAndSpaces(string subject, string expected) =>
-        Assert.Equal(expected, MailThreading.NormaliseSubject(subject));
+        Assert.Equal(expected, Liaison.Core.Conversations.Topic.Normalise(subject));
 }

@@ -13,9 +13,31 @@ public sealed class ImapSyncTest(MailServers servers)
     private const long ChannelId = 7;
     private readonly InMemoryMailboxCheckpoints _checkpoints = new();
     private readonly RecordingSink _sink = new();
+    private readonly ImapCommandLog _imap = new();
 
-    private ImapSync Sync(Core.Inbound.ChannelSettings settings, ImapSyncOptions? options = null) =>
-        new(ChannelId, EmailSettings.From(settings), _sink, _checkpoints, options ?? new ImapSyncOptions());
+    private ImapSync Sync(Core.Inbound.ChannelSettings settings, ImapSyncOptions? options = null)
+    {
+        options ??= new ImapSyncOptions();
+        options.ProtocolLogger ??= _imap.NewLogger;
+        return new(ChannelId, EmailSettings.From(settings), _sink, _checkpoints, options);
+    }
+
+    /// <summary>What a pass asked of the server beyond opening folders: any SEARCH or FETCH.</summary>
+    private IEnumerable<string> Searches() => _imap.Commands.Where(c => c is "SEARCH" or "UID SEARCH");
+
+    private IEnumerable<string> Fetches() => _imap.Commands.Where(c => c is "FETCH" or "UID FETCH");
+
+    private Task<MailboxCheckpoint?> CheckpointAsync(string folder = "INBOX") =>
+        _checkpoints.GetAsync(ChannelId, folder, TestContext.Current.CancellationToken);
+
+    /// <summary>Changes the mailbox as the owner's own mail program would, over IMAP.</summary>
+    private async Task ChangeOnServerAsync(string owner, Func<IMailFolder, Task> change)
+    {
+        using var imap = await servers.OpenImapAsync(owner);
+        await imap.Inbox.OpenAsync(FolderAccess.ReadWrite);
+        await change(imap.Inbox);
+        await imap.DisconnectAsync(true);
+    }
 
     private static List<MimeMessage> Mails(int count, string to, string prefix = "Mail") =>
         Enumerable.Range(1, count).Select(i => Corpus.Mail(subject: $"{prefix} {i}", text: $"Body {i}", to: to)).ToList();
@@ -45,13 +67,15 @@ public sealed class ImapSyncTest(MailServers servers)
         Assert.Equal(Enumerable.Range(1, 32), seen.Where(s => s.State == MailboxSyncState.Syncing && s.Done > 0).Select(s => s.Done).Distinct());
     }
 
-    [Fact]
-    public async Task Sync_ResumesFromCheckpoint_WithoutDuplicates()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // a server without CONDSTORE
+    public async Task Sync_ResumesFromCheckpoint_WithoutDuplicates(bool useModSeq)
     {
         var owner = servers.NewMailbox("owner");
         var settings = servers.SettingsFor(owner);
         await servers.AppendAsync(owner, "INBOX", Mails(20, owner));
-        var options = new ImapSyncOptions { BatchSize = 5 };
+        var options = new ImapSyncOptions { BatchSize = 5, UseModSeq = useModSeq };
         _sink.BeforeAccept = call =>
         {
             if (call == 13) throw new IOException("the disk is full");
@@ -95,12 +119,170 @@ public sealed class ImapSyncTest(MailServers servers)
         var handed = await Sync(settings).SyncOnceAsync(TestContext.Current.CancellationToken);
         var after = await _checkpoints.GetAsync(ChannelId, "Archive", TestContext.Current.CancellationToken);
 
-        Assert.NotEqual(before!.UidValidity, after!.UidValidity);
+        Assert.NotNull(before!.HighestModSeq); // the folder is opened from that checkpoint with QRESYNC, which must not hide the renumbering
+        Assert.NotEqual(before.UidValidity, after!.UidValidity);
         Assert.Equal(7, handed); // the renumbered folder is read again from the start
         // Deliveries with a Message-ID are stored once; the one without has a new key (its new UID),
         // and the pipeline's (channel, ProviderMessageId) rule makes it one message again.
         Assert.Equal(8, _sink.Stored.Count);
         Assert.Equal(7, _sink.Messages(settings).Count);
+    }
+
+    [Fact]
+    public async Task Sync_UnchangedMailbox_SecondPassOnlyExaminesEachFolder()
+    {
+        var owner = servers.NewMailbox("owner");
+        var settings = servers.SettingsFor(owner);
+        await servers.AppendAsync(owner, "INBOX", Mails(3, owner));
+        await servers.AppendAsync(owner, "Sent", [Corpus.Mail(subject: "Our answer", from: owner, to: Corpus.Client)]);
+        await Sync(settings).SyncOnceAsync(TestContext.Current.CancellationToken);
+        _imap.Clear();
+
+        var handed = await Sync(settings).SyncOnceAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, handed);
+        Assert.Empty(Searches());
+        Assert.Empty(Fetches());
+        // One EXAMINE per folder, from its checkpoint (QRESYNC was enabled right after login).
+        Assert.Equal(2, _imap.Commands.Count(c => c == "EXAMINE"));
+        Assert.Contains("ENABLE", _imap.Commands);
+        Assert.All(_imap.Sent.Where(l => l.StartsWith("EXAMINE", StringComparison.Ordinal)), l => Assert.Contains("QRESYNC", l, StringComparison.Ordinal));
+        Assert.NotNull((await CheckpointAsync())!.HighestModSeq);
+        Assert.NotNull((await CheckpointAsync("Sent"))!.HighestModSeq);
+        Assert.Equal(4, _sink.Calls);
+    }
+
+    [Fact]
+    public async Task Sync_RecheckAfterIdle_CostsOneExaminePerFolder()
+    {
+        var owner = servers.NewMailbox("owner");
+        await servers.AppendAsync(owner, "INBOX", Mails(3, owner));
+        var sync = Sync(servers.SettingsFor(owner), new ImapSyncOptions { RecheckInterval = TimeSpan.FromMilliseconds(300) });
+        using var stop = new CancellationTokenSource();
+        var running = sync.RunAsync(stop.Token);
+        await MailServers.WaitUntilAsync(() => _imap.Commands.Contains("IDLE"), () => $"the initial sync ({sync.Status.Current})");
+        _imap.Clear();
+
+        await MailServers.WaitUntilAsync(() => _imap.Commands.Count(c => c == "IDLE") >= 4, "a few rechecks");
+        await stop.CancelAsync();
+        await running;
+
+        // Between one IDLE and the next: INBOX and Sent examined, INBOX left selected for the next IDLE.
+        var commands = _imap.Commands;
+        var firstIdle = commands.ToList().IndexOf("IDLE");
+        var rechecks = string.Join(' ', commands.Skip(firstIdle)).Split("IDLE", StringSplitOptions.TrimEntries)[1..^1];
+        Assert.NotEmpty(rechecks);
+        Assert.All(rechecks, between => Assert.Equal("EXAMINE EXAMINE", between));
+        Assert.Equal(3, _sink.Calls);
+    }
+
+    [Fact]
+    public async Task Sync_FlagsChangedThenNewMail_FetchesOnlyTheNewMailOnce()
+    {
+        var owner = servers.NewMailbox("owner");
+        var settings = servers.SettingsFor(owner);
+        await servers.AppendAsync(owner, "INBOX", Mails(3, owner));
+        await Sync(settings).SyncOnceAsync(TestContext.Current.CancellationToken);
+        var synced = await CheckpointAsync();
+
+        await ChangeOnServerAsync(owner, inbox => inbox.StoreAsync([0, 2], new StoreFlagsRequest(StoreAction.Add, MessageFlags.Seen | MessageFlags.Flagged) { Silent = true }));
+        _imap.Clear();
+        var afterFlags = await Sync(settings).SyncOnceAsync(TestContext.Current.CancellationToken);
+        var flagged = await CheckpointAsync();
+        var flagSearches = Searches().Count();
+        var flagFetches = Fetches().Count();
+        await servers.AppendAsync(owner, "INBOX", [Corpus.Mail(subject: "After the flags", to: owner)]);
+        var afterMail = await Sync(settings).SyncOnceAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, afterFlags);
+        Assert.Equal(0, flagSearches); // nothing arrived (UIDNEXT as checkpointed): only HIGHESTMODSEQ moved
+        Assert.Equal(0, flagFetches);
+        Assert.True(flagged!.HighestModSeq > synced!.HighestModSeq, $"{flagged.HighestModSeq} after {synced.HighestModSeq}");
+        Assert.Equal(synced.LastUid, flagged.LastUid);
+        Assert.Equal(1, afterMail);
+        Assert.Equal(4, _sink.Calls); // the three old mails were never handed again
+        Assert.Contains("After the flags", _sink.Messages(settings).Select(m => m.Subject));
+        Assert.Equal(synced.LastUid + 1, (await CheckpointAsync())!.LastUid);
+    }
+
+    [Fact]
+    public async Task Sync_CheckpointFromBeforeModSeq_FetchesWhatIsNewAndLearnsTheModSeq()
+    {
+        var owner = servers.NewMailbox("owner");
+        var settings = servers.SettingsFor(owner);
+        await servers.AppendAsync(owner, "INBOX", Mails(5, owner));
+        await Sync(settings).SyncOnceAsync(TestContext.Current.CancellationToken);
+        var synced = (await CheckpointAsync())!;
+        // As a checkpoint saved before HIGHESTMODSEQ was kept: UIDVALIDITY and last UID only.
+        await _checkpoints.SaveAsync(ChannelId, "INBOX", new MailboxCheckpoint(synced.UidValidity, 3), TestContext.Current.CancellationToken);
+        await servers.AppendAsync(owner, "INBOX", Mails(2, owner, prefix: "Later"));
+
+        var handed = await Sync(settings).SyncOnceAsync(TestContext.Current.CancellationToken);
+        var learned = await CheckpointAsync();
+        _imap.Clear();
+        var again = await Sync(settings).SyncOnceAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(4, handed); // UIDs 4 and 5 again (the pipeline keeps them once) and the two new ones
+        Assert.Equal(7, _sink.Stored.Count);
+        Assert.Equal(7u, learned!.LastUid);
+        Assert.NotNull(learned.HighestModSeq);
+        Assert.Equal(0, again);
+        Assert.Empty(Searches());
+        Assert.Empty(Fetches());
+    }
+
+    [Fact]
+    public async Task Sync_MailExpungedOnServer_StaysAndNothingIsFetchedAgain()
+    {
+        var owner = servers.NewMailbox("owner");
+        var settings = servers.SettingsFor(owner);
+        await servers.AppendAsync(owner, "INBOX", Mails(4, owner));
+        await Sync(settings).SyncOnceAsync(TestContext.Current.CancellationToken);
+        var synced = await CheckpointAsync();
+
+        await ChangeOnServerAsync(owner, async inbox =>
+        {
+            await inbox.StoreAsync([1, 2], new StoreFlagsRequest(StoreAction.Add, MessageFlags.Deleted) { Silent = true });
+            await inbox.ExpungeAsync();
+        });
+        _imap.Clear();
+        var afterExpunge = await Sync(settings).SyncOnceAsync(TestContext.Current.CancellationToken);
+        var vanished = _imap.Received.Where(l => l.StartsWith("* VANISHED", StringComparison.Ordinal)).ToList();
+        var expungeFetches = Fetches().Count();
+        var expunged = await CheckpointAsync();
+        await servers.AppendAsync(owner, "INBOX", [Corpus.Mail(subject: "After the expunge", to: owner)]);
+        var afterMail = await Sync(settings).SyncOnceAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, afterExpunge);
+        Assert.Equal(["* VANISHED (EARLIER) 2:3"], vanished); // QRESYNC told; the sync only logged it
+        Assert.Equal(0, expungeFetches);
+        Assert.True(expunged!.HighestModSeq > synced!.HighestModSeq);
+        Assert.Equal(1, afterMail);
+        Assert.Equal(5, _sink.Calls);
+        Assert.Equal(5, _sink.Messages(settings).Count); // what the server expunged is still here
+    }
+
+    [Fact]
+    public async Task Sync_ServerWithoutCondStore_SearchesEachPassAndKeepsNoModSeq()
+    {
+        var owner = servers.NewMailbox("owner");
+        var settings = servers.SettingsFor(owner, folders: "INBOX");
+        var options = new ImapSyncOptions { UseModSeq = false };
+        await servers.AppendAsync(owner, "INBOX", Mails(3, owner));
+        await Sync(settings, options).SyncOnceAsync(TestContext.Current.CancellationToken);
+        _imap.Clear();
+
+        var again = await Sync(settings, options).SyncOnceAsync(TestContext.Current.CancellationToken);
+        var secondPass = _imap.Sent;
+        await servers.AppendAsync(owner, "INBOX", [Corpus.Mail(subject: "Fourth", to: owner)]);
+        var later = await Sync(settings, options).SyncOnceAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, again);
+        Assert.Contains(secondPass, l => l.StartsWith("UID SEARCH", StringComparison.Ordinal)); // as before mod-sequences: UIDs after the checkpoint's
+        Assert.DoesNotContain(secondPass, l => l.StartsWith("ENABLE", StringComparison.Ordinal) || l.Contains("CONDSTORE", StringComparison.Ordinal) || l.Contains("QRESYNC", StringComparison.Ordinal));
+        Assert.Null((await CheckpointAsync())!.HighestModSeq);
+        Assert.Equal(1, later);
+        Assert.Equal(4, _sink.Calls);
     }
 
     [Fact]

@@ -19,13 +19,14 @@ internal sealed class RecordingSink : IInboundSink
 
     public IReadOnlyDictionary<string, byte[]> Stored => _stored;
 
-    public async Task AcceptAsync(long channelId, DeliveryKey key, Stream payload, CancellationToken ct)
+    public async Task<AcceptedDelivery> AcceptAsync(long channelId, DeliveryKey key, Stream payload, CancellationToken ct)
     {
         var call = Interlocked.Increment(ref _calls);
         BeforeAccept?.Invoke(call);
         using var buffer = new MemoryStream();
         await payload.CopyToAsync(buffer, ct);
         _stored.TryAdd(key.Value, buffer.ToArray());
+        return AcceptedDelivery.AlreadyCommitted;
     }
 
     /// <summary>What the pipeline ends with after parsing and its (channel, ProviderMessageId) dedup.</summary>
@@ -42,7 +43,7 @@ internal sealed class MeasuringSink : IInboundSink
     public long Bytes { get; private set; }
     public long PeakLiveBytes { get; private set; }
 
-    public async Task AcceptAsync(long channelId, DeliveryKey key, Stream payload, CancellationToken ct)
+    public async Task<AcceptedDelivery> AcceptAsync(long channelId, DeliveryKey key, Stream payload, CancellationToken ct)
     {
         var buffer = new byte[81920];
         var sinceSample = 0L;
@@ -57,5 +58,6 @@ internal sealed class MeasuringSink : IInboundSink
                 PeakLiveBytes = Math.Max(PeakLiveBytes, GC.GetTotalMemory(forceFullCollection: true));
             }
         }
+        return AcceptedDelivery.AlreadyCommitted;
     }
 }

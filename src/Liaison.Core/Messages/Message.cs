@@ -27,7 +27,8 @@ public sealed class Message
         long? channelId = null,
         string? subject = null,
         string? html = null,
-        string? providerMessageId = null)
+        string? providerMessageId = null,
+        string? threadKey = null)
     {
         ChannelKind = channelKind;
         Direction = direction;
@@ -39,6 +40,7 @@ public sealed class Message
         Subject = string.IsNullOrWhiteSpace(subject) ? null : subject.Trim();
         Html = html;
         ProviderMessageId = providerMessageId;
+        ThreadKey = threadKey;
         NeedsAnswer = direction == MessageDirection.Inbound;
     }
 
@@ -64,6 +66,12 @@ public sealed class Message
     /// <summary>When Liaison stored it.</summary>
     public Instant RecordedAt { get; private set; }
     public string? ProviderMessageId { get; private set; }
+    /// <summary>
+    /// The thread the channel said the message belongs to (a mail's root Message-ID); null for chats,
+    /// which are one thread per address. Kept so that a message held for an unknown sender joins its
+    /// own thread's conversation once the owner places it.
+    /// </summary>
+    public string? ThreadKey { get; private set; }
     /// <summary>Inbound messages need an answer until answered or marked otherwise; automated mail never does.</summary>
     public bool NeedsAnswer { get; private set; }
     /// <summary>When the sender last edited it; the texts it replaced are kept as events.</summary>

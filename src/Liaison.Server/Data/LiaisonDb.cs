@@ -38,6 +38,7 @@ public abstract class LiaisonDb(DbContextOptions options)
     public DbSet<Attachment> Attachments => Set<Attachment>();
     public DbSet<Features.Channels.ChannelSettingsRecord> ChannelSettings => Set<Features.Channels.ChannelSettingsRecord>();
     public DbSet<Features.Inbound.InboundDelivery> InboundDeliveries => Set<Features.Inbound.InboundDelivery>();
+    public DbSet<Features.Inbound.InboundPayload> InboundPayloads => Set<Features.Inbound.InboundPayload>();
     public DbSet<Features.Inbound.MessageEvent> MessageEvents => Set<Features.Inbound.MessageEvent>();
     public DbSet<Features.Inbound.MailboxCheckpointRecord> MailboxCheckpoints => Set<Features.Inbound.MailboxCheckpointRecord>();
     public DbSet<AgreementVersionRecord> AgreementVersions => Set<AgreementVersionRecord>();

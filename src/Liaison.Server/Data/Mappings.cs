@@ -133,6 +133,7 @@ internal sealed class MessageMapping : IEntityTypeConfiguration<Message>
         e.Property(m => m.CounterpartAddress).HasMaxLength(320);
         e.Property(m => m.Subject).HasMaxLength(1000);
         e.Property(m => m.ProviderMessageId).HasMaxLength(400);
+        e.Property(m => m.ThreadKey).HasMaxLength(400);
         e.HasOne<Client>().WithMany().HasForeignKey(m => m.ClientId).OnDelete(DeleteBehavior.Restrict);
         e.HasOne<Contact>().WithMany().HasForeignKey(m => m.ContactId).OnDelete(DeleteBehavior.SetNull);
         e.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.SetNull);

@@ -27,3 +27,38 @@ public static class Transactions
         }
     }
 }
+
+public static class DerivedData
+{
+    /// <summary>
+    /// For a unit of work whose every write can be derived again from data already stored for good
+    /// (processing a stored delivery): on SQLite its commit needn't wait for the disk. A power cut
+    /// may then undo the last such commits — the deliveries are pending again and are processed
+    /// again — but never corrupts the database or loses what it was derived from. The connection
+    /// is held open and back to full durability when the scope ends.
+    /// </summary>
+    public static async Task<IAsyncDisposable> RelaxDurabilityAsync(this LiaisonDb db, CancellationToken ct)
+    {
+        if (db.Provider != DatabaseProvider.Sqlite) return NoScope.Instance;
+        await db.Database.OpenConnectionAsync(ct);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", ct);
+        return new Scope(db);
+    }
+
+    private sealed class Scope(LiaisonDb db) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            // The pooled connection goes back as it came: other work on it stays fully durable.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL;");
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private sealed class NoScope : IAsyncDisposable
+    {
+        public static NoScope Instance { get; } = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

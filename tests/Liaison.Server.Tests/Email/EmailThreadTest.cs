@@ -55,6 +55,102 @@ public class EmailThreadTest(LiaisonApps apps, MailServers mail)
         Assert.Equal(2, conversations.Count);
     }
 
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Reply_WithoutThreadHeaders_JoinsTheConversationAboutTheSameSubject(DatabaseProvider db)
+    {
+        var app = await apps.For(db);
+        var anna = await ClientWith(app, "Client whose phone drops headers");
+        var first = Mail(anna, "Roof repair", "When can you come?");
+        // "Re:" without In-Reply-To or References: only the subject says which topic it answers.
+        var second = Mail(anna, "RE: Roof repair", "Thursday would suit us.");
+        var elsewhere = Mail(anna, "Invoice 7", "Another topic.");
+
+        var mailbox = await CreateAsync(app, mail, first, second, elsewhere);
+        var together = await ConversationsOf(app, mailbox.ChannelId, 3);
+        Assert.Equal(2, together.Count);
+
+        // In a later batch, from the live sync, in Polish.
+        await mail.AppendAsync(mailbox.Address, "INBOX", [Mail(anna, "Odp: [dom] roof   REPAIR", "Albo w piątek.")]);
+        var afterwards = await ConversationsOf(app, mailbox.ChannelId, 4);
+        Assert.Equal(together.Order(), afterwards.Order());
+        var roof = await app.WithDb(d => d.Messages.Where(m => m.ChannelId == mailbox.ChannelId && m.Subject!.Contains("oof")).Select(m => m.ConversationId).Distinct().ToListAsync());
+        Assert.Single(roof);
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task ReplyFoundInSent_IsOutboundInTheThread_AndTheQuestionNoLongerNeedsAnAnswer(DatabaseProvider db)
+    {
+        var app = await apps.For(db);
+        var anna = await ClientWith(app, "Client answered from a phone");
+        var question = Mail(anna, "Tiles", "Grey or white?");
+        question.Date = Sent;
+        var address = mail.NewMailbox("owner");
+        // Our answer, written in another mail program: only its copy in Sent tells Liaison.
+        var answer = Mail(address, "Re: Tiles", "Grey.", to: anna);
+        answer.InReplyTo = question.MessageId;
+        answer.References.Add(question.MessageId!);
+        answer.Date = Sent.AddHours(1);
+        var followUp = ReplyTo(question, anna, "Thanks! And the grout?");
+        followUp.Date = Sent.AddHours(2);
+        await mail.AppendAsync(address, "INBOX", [question, followUp]);
+        await mail.AppendAsync(address, "Sent", [answer]);
+
+        var channelId = await ConnectAsync(app, mail, address);
+
+        var conversations = await ConversationsOf(app, channelId, 3);
+        Assert.Single(conversations);
+        var messages = await app.WithDb(d => d.Messages.Where(m => m.ChannelId == channelId).OrderBy(m => m.OccurredAt)
+            .Select(m => new { m.Direction, m.NeedsAnswer }).ToListAsync());
+        Assert.Equal(
+            [(Core.Messages.MessageDirection.Inbound, false), (Core.Messages.MessageDirection.Outbound, false), (Core.Messages.MessageDirection.Inbound, true)],
+            messages.Select(m => (m.Direction, m.NeedsAnswer)));
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task ReplyToOurMail_ReadBeforeOurMailFromSent_EndsInOneConversation(DatabaseProvider db)
+    {
+        var app = await apps.For(db);
+        var anna = await ClientWith(app, "Client who answers tersely");
+        var address = mail.NewMailbox("owner");
+        var question = Mail(anna, "Paint", "Which colour for the hall?");
+        var answer = Mail(address, "Re: Paint", "Sand.", to: anna);
+        answer.InReplyTo = question.MessageId;
+        answer.References.Add(question.MessageId!);
+        answer.Date = Sent.AddHours(1);
+        // Names only our answer, which is in Sent: INBOX is read first, so it arrives before its parent.
+        var followUp = Mail(anna, "Re: Paint", "Sand it is.");
+        followUp.InReplyTo = answer.MessageId;
+        followUp.Date = Sent.AddHours(2);
+        await mail.AppendAsync(address, "INBOX", [question, followUp]);
+        await mail.AppendAsync(address, "Sent", [answer]);
+
+        var channelId = await ConnectAsync(app, mail, address);
+
+        var conversations = await ConversationsOf(app, channelId, 3);
+        Assert.Single(conversations);
+        var clientConversations = await app.WithDb(d => d.Conversations.CountAsync(c => c.Id == conversations[0]));
+        Assert.Equal(1, clientConversations);
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task UnknownSendersMail_KeepsItsThreads_WhenTheSenderIsAttachedToAContact(DatabaseProvider db)
+    {
+        var app = await apps.For(db);
+        var stranger = NewClientAddress("stranger");
+        var roof = Mail(stranger, "Roof", "Can you look at our roof?");
+        var invoice = Mail(stranger, "Invoice", "Where do I send the invoice?");
+        var mailbox = await CreateAsync(app, mail, roof, ReplyTo(roof, stranger, "It leaks again."), invoice);
+        await Eventually.Until(() => app.WithDb(d => d.Messages.CountAsync(m => m.ChannelId == mailbox.ChannelId && m.UnknownSenderId != null)), n => n == 3, "3 mails held for the unknown sender");
+
+        var clientId = await ClientsApiTest.NewClient(app.Api(), "Later a client");
+        var contactId = (await ClientsApiTest.NewContact(app.Api(), clientId, "Stranger")).Id();
+        var senderId = await app.WithDb(d => d.UnknownSenders.Where(u => u.Address == stranger).Select(u => u.Id).SingleAsync());
+        (await app.Api().Post($"/api/unknown-senders/{senderId}/attach", new { contactId })).EnsureSuccessStatusCode();
+
+        var conversations = await ConversationsOf(app, mailbox.ChannelId, 3);
+        Assert.Equal(2, conversations.Count);
+    }
+
     private static async Task<string> ClientWith(LiaisonApp app, string name)
     {
         var anna = NewClientAddress("anna");

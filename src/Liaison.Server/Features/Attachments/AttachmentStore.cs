@@ -10,6 +10,9 @@ namespace Liaison.Server.Features.Attachments;
 public sealed class AttachmentStore(IOptions<LiaisonOptions> options)
 {
     private readonly string root = Path.Combine(options.Value.FullDataDirectory, "attachments");
+    // Directories known to exist: creating one is a system call even when it exists, and a
+    // mailbox's first sync stores thousands of attachments.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> created = new();
 
     public sealed record Stored(string Sha256, long Size);
 
@@ -47,8 +50,7 @@ public sealed class AttachmentStore(IOptions<LiaisonOptions> options)
     /// <exception cref="Core.DomainRuleException">the content is larger than <paramref name="maxBytes"/>.</exception>
     public async Task<Stored> SaveAsync(Stream content, long maxBytes, CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.Combine(root, "incoming"));
-        var temp = Path.Combine(root, "incoming", Guid.NewGuid().ToString("N"));
+        var temp = Path.Combine(EnsureDirectory(Path.Combine(root, "incoming")), Guid.NewGuid().ToString("N"));
         try
         {
             long size = 0;
@@ -71,7 +73,7 @@ public sealed class AttachmentStore(IOptions<LiaisonOptions> options)
             var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
             var target = PathOf(sha);
             if (File.Exists(target)) return new Stored(sha, size);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            EnsureDirectory(Path.GetDirectoryName(target)!);
             try { File.Move(temp, target); }
             catch (IOException) when (File.Exists(target)) { /* the same bytes arrived concurrently: one copy is enough */ }
             return new Stored(sha, size);
@@ -80,6 +82,16 @@ public sealed class AttachmentStore(IOptions<LiaisonOptions> options)
         {
             if (File.Exists(temp)) File.Delete(temp);
         }
+    }
+
+    private string EnsureDirectory(string path)
+    {
+        if (!created.ContainsKey(path))
+        {
+            Directory.CreateDirectory(path);
+            created[path] = true;
+        }
+        return path;
     }
 
     public Stream? Open(string sha256)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Liaison.Core;
 using Liaison.Core.Attachments;
@@ -35,6 +36,9 @@ public sealed class DeliveryProcessor(
     {
         if (!options.Value.Inbound.Process) return;
         DeliveryStore? store = null;
+        // A full batch read while the one before it is recorded: reading (MIME, sanitising, storing
+        // attachments) needs no database, recording needs little CPU, so the two overlap.
+        PreparedBatch? ready = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -49,8 +53,22 @@ public sealed class DeliveryProcessor(
                 List<long> claimed;
                 using (await turns.TakeAsync(stoppingToken))
                     claimed = await store.ClaimAsync(now, now + Lease, batchSize, stoppingToken);
-                if (claimed.Count > 0) await ProcessBatchAsync(claimed, stoppingToken);
-                // A full batch means more are waiting; otherwise sleep until new ones commit, or a retry falls due.
+                var preparing = claimed.Count > 0 ? Task.Run(() => PrepareOrFailAsync(claimed, stoppingToken), stoppingToken) : null;
+                if (ready is not null)
+                {
+                    var recording = ready;
+                    ready = null;
+                    await RecordOrOneByOneAsync(recording, stoppingToken);
+                }
+                if (preparing is not null)
+                {
+                    var (prepared, failure) = await preparing;
+                    if (prepared is null) await OneByOneAsync(claimed, failure!, stoppingToken);
+                    // A full batch means more are waiting: it is recorded while the next one is read.
+                    else if (claimed.Count == batchSize) ready = prepared;
+                    else await RecordOrOneByOneAsync(prepared, stoppingToken);
+                }
+                // Otherwise sleep until new ones commit, or a retry falls due.
                 if (claimed.Count < batchSize) await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -60,6 +78,8 @@ public sealed class DeliveryProcessor(
             catch (Exception e)
             {
                 log.LogError(e, "Delivery processing loop failed; retrying shortly");
+                // Its deliveries' leases expire, or are released when the store is opened again.
+                ready = null;
                 if (store is not null) await store.DisposeAsync();
                 store = null;
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -75,8 +95,28 @@ public sealed class DeliveryProcessor(
     /// </summary>
     public async Task ProcessBatchAsync(IReadOnlyList<long> ids, CancellationToken ct)
     {
-        var failure = await TryTogetherAsync(ids, ct);
-        if (failure is null) return;
+        var (prepared, failure) = await PrepareOrFailAsync(ids, ct);
+        if (prepared is null) await OneByOneAsync(ids, failure!, ct);
+        else await RecordOrOneByOneAsync(prepared, ct);
+    }
+
+    /// <summary>Processes one stored delivery now; the Retry button and tests take the same path as the loop.</summary>
+    public Task ProcessAsync(long deliveryId, CancellationToken ct) => ProcessBatchAsync([deliveryId], ct);
+
+    private async Task RecordOrOneByOneAsync(PreparedBatch batch, CancellationToken ct)
+    {
+        try
+        {
+            await RecordAsync(batch, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await OneByOneAsync(batch.Ids, e, ct);
+        }
+    }
+
+    private async Task OneByOneAsync(IReadOnlyList<long> ids, Exception failure, CancellationToken ct)
+    {
         if (ids.Count == 1)
         {
             await RecordFailureAsync(ids[0], failure.Message, failure is DomainRuleException, ct);
@@ -86,82 +126,204 @@ public sealed class DeliveryProcessor(
         foreach (var id in ids) await ProcessBatchAsync([id], ct);
     }
 
-    /// <summary>Processes one stored delivery now; the Retry button and tests take the same path as the loop.</summary>
-    public Task ProcessAsync(long deliveryId, CancellationToken ct) => ProcessBatchAsync([deliveryId], ct);
+    /// <summary>Claimed deliveries read, their attachments stored: what remains is recording them, in one transaction.</summary>
+    private sealed record PreparedBatch(IReadOnlyList<long> Ids, IReadOnlyList<(long DeliveryId, ChannelDirectory.Entry Channel, IReadOnlyList<ReadItem> Items)> Readable);
 
-    /// <summary>Applies the pending ones of <paramref name="ids"/> in one transaction; returns what failed it, or null.</summary>
-    private async Task<Exception?> TryTogetherAsync(IReadOnlyList<long> ids, CancellationToken ct)
+    private async Task<(PreparedBatch? Batch, Exception? Failure)> PrepareOrFailAsync(IReadOnlyList<long> ids, CancellationToken ct)
     {
-        var touched = new HashSet<long>();
-        var unknownChanged = false;
-        // Open until the transaction ends: large attachments are copied out of them while it runs.
+        try
+        {
+            return (await PrepareAsync(ids, ct), null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return (null, e);
+        }
+    }
+
+    /// <summary>
+    /// Reads the pending ones of <paramref name="ids"/> and stores their attachments — no database
+    /// writes but marking unreadable deliveries failed. An attachment of a message that turns out to
+    /// be a duplicate is the same content-addressed file the first copy stored.
+    /// </summary>
+    private async Task<PreparedBatch> PrepareAsync(IReadOnlyList<long> ids, CancellationToken ct)
+    {
         var payloads = new List<Stream>();
         try
         {
-            await using var db = await dbs.CreateDbContextAsync(ct);
-            var deliveries = await db.InboundDeliveries.AsNoTracking()
-                .Where(d => ids.Contains(d.Id) && d.State == DeliveryProcessing.Pending).OrderBy(d => d.Id).ToListAsync(ct);
-            var readable = new List<(long DeliveryId, ChannelDirectory.Entry Channel, IReadOnlyList<InboundItem> Items)>();
+            List<InboundDelivery> deliveries;
+            Dictionary<long, byte[]> inRows;
+            await using (var db = await dbs.CreateDbContextAsync(ct))
+            {
+                deliveries = await db.InboundDeliveries.AsNoTracking()
+                    .Where(d => ids.Contains(d.Id) && d.State == DeliveryProcessing.Pending).OrderBy(d => d.Id).ToListAsync(ct);
+                var pendingIds = deliveries.Select(d => d.Id).ToList();
+                inRows = await db.InboundPayloads.AsNoTracking().Where(p => pendingIds.Contains(p.DeliveryId)).ToDictionaryAsync(p => p.DeliveryId, p => p.Bytes, ct);
+            }
             var channels = new List<ChannelDirectory.Entry>();
             foreach (var delivery in deliveries)
             {
                 channels.Add(await directory.FindAsync(delivery.ChannelId, ct));
-                payloads.Add(OpenPayload(delivery));
+                payloads.Add(OpenPayload(delivery, inRows));
             }
-            // Parsing (MIME, HTML sanitising) is CPU work without the database: on every core, before the write turn.
-            var reads = await Task.WhenAll(deliveries.Select((delivery, i) => Task.Run(() => Read(delivery, payloads[i], channels[i]), ct)));
+            // One reader per core, not one task per delivery: the HTML sanitiser's parser shares pools
+            // behind locks, and 64 tasks on two cores spent a third of their time contending for them.
+            // A delivery's attachments are written to disk while the next deliveries are parsed.
+            var reads = new (Task<IReadOnlyList<ReadItem>>? Items, string? Unreadable)[deliveries.Count];
+            Parallel.For(0, deliveries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, i =>
+            {
+                var (items, unreadable) = Read(deliveries[i], payloads[i], channels[i]);
+                reads[i] = (items is null ? null : Task.Run(() => StoreAttachmentsAsync(items, ct), ct), unreadable);
+            });
+            var storing = new List<(long DeliveryId, ChannelDirectory.Entry Channel, Task<IReadOnlyList<ReadItem>> Items)>();
             for (var i = 0; i < deliveries.Count; i++)
             {
                 var (items, unreadable) = reads[i];
-                if (items is not null) readable.Add((deliveries[i].Id, channels[i], items));
+                if (items is not null) storing.Add((deliveries[i].Id, channels[i], items));
                 else await RecordFailureAsync(deliveries[i].Id, unreadable!, permanent: true, ct);
             }
-            using var turn = await turns.TakeAsync(ct);
-            await db.InTransactionAsync(async () =>
-            {
-                var readableIds = readable.Select(r => r.DeliveryId).ToList();
-                var tracked = await db.InboundDeliveries.Where(d => readableIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
-                foreach (var (deliveryId, channel, items) in readable)
-                {
-                    foreach (var item in items)
-                    {
-                        var (clientId, unknown) = await ApplyAsync(db, channel, item, ct);
-                        if (clientId is { } c) touched.Add(c);
-                        unknownChanged |= unknown;
-                    }
-                    tracked[deliveryId].MarkProcessed(clock.GetCurrentInstant());
-                }
-                return true;
-            }, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return e;
+            await Task.WhenAll(storing.Select(s => s.Items));
+            var readable = storing.Select(s => (s.DeliveryId, s.Channel, s.Items.Result)).ToList();
+            return new PreparedBatch(ids, readable);
         }
         finally
         {
+            // Attachments were copied out of them above: large ones are read in place, not loaded.
             foreach (var payload in payloads) await payload.DisposeAsync();
         }
-        foreach (var clientId in touched) live.PublishTimeline(clientId);
-        if (unknownChanged) live.PublishUnknownSenders();
-        return null;
     }
 
-    /// <summary>The stored payload: the row's bytes, or the file a large delivery was streamed to.</summary>
-    private Stream OpenPayload(InboundDelivery delivery) =>
+    /// <summary>Records a prepared batch in one transaction, then tells open pages what changed.</summary>
+    private async Task RecordAsync(PreparedBatch batch, CancellationToken ct)
+    {
+        var changes = new Changes();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        using (await turns.TakeAsync(ct))
+        await using (await db.RelaxDurabilityAsync(ct))
+        {
+            await db.InTransactionAsync(async () =>
+            {
+                // Messages are recorded a run at a time; an edit, deletion or status is applied in its
+                // place, after the messages before it (it may be about one of them).
+                var run = new List<(ChannelDirectory.Entry Channel, ReadItem Item)>();
+                foreach (var (_, channel, items) in batch.Readable)
+                {
+                    foreach (var item in items)
+                    {
+                        if (item.Item is InboundMessage) run.Add((channel, item));
+                        else
+                        {
+                            await RecordMessagesAsync(db, run, changes, ct);
+                            run.Clear();
+                            changes.Touched(await ApplyAsync(db, channel, item.Item, ct));
+                        }
+                    }
+                }
+                await RecordMessagesAsync(db, run, changes, ct);
+                var readableIds = batch.Readable.Select(r => r.DeliveryId).ToList();
+                await db.InboundDeliveries.Where(d => readableIds.Contains(d.Id)).MarkProcessedAsync(clock.GetCurrentInstant(), ct);
+                return true;
+            }, ct);
+        }
+        foreach (var clientId in changes.Clients) live.PublishTimeline(clientId);
+        if (changes.UnknownSenders) live.PublishUnknownSenders();
+    }
+
+    /// <summary>What a batch changed, for the live updates sent once it committed.</summary>
+    private sealed class Changes
+    {
+        public HashSet<long> Clients { get; } = [];
+        public bool UnknownSenders { get; set; }
+
+        public void Touched(long? clientId)
+        {
+            if (clientId is { } id) Clients.Add(id);
+        }
+    }
+
+    /// <summary>An item of a delivery, with its message's attachments already in the content-addressed store (null: not fetched yet).</summary>
+    private sealed record ReadItem(InboundItem Item, AttachmentStore.Stored?[] Stored);
+
+    private async Task RecordMessagesAsync(LiaisonDb db, List<(ChannelDirectory.Entry Channel, ReadItem Item)> run, Changes changes, CancellationToken ct)
+    {
+        if (run.Count == 0) return;
+        var now = clock.GetCurrentInstant();
+        var incoming = run.Select(r =>
+        {
+            var m = (InboundMessage)r.Item.Item;
+            var kind = r.Channel.Adapter!.Kind;
+            return new RecordMessage.Incoming(
+                kind, m.Direction, IdentityAddress.Normalize(kind, m.CounterpartAddress, options.Value.DefaultPhoneRegion), m.CounterpartName, m.Text, m.At,
+                m.Subject, m.Html, m.ThreadKey, m.ProviderMessageId, r.Channel.ChannelId, m.IsAutomated);
+        }).ToList();
+        var recorded = await MessageBatch.RecordAsync(db, incoming, now, ct);
+        for (var i = 0; i < run.Count; i++)
+        {
+            // Null: the channel delivered this message before (a provider's retry, a mail in INBOX and in Sent).
+            if (recorded[i] is not { } message) continue;
+            changes.Touched(message.ClientId);
+            changes.UnknownSenders |= message.UnknownSenderId is not null;
+            var attachmentsOf = ((InboundMessage)run[i].Item.Item).Attachments ?? [];
+            for (var a = 0; a < attachmentsOf.Count; a++)
+            {
+                if (run[i].Item.Stored[a] is not { } stored) continue;
+                db.Attachments.Add(Attachment.ForMessage(message.Id, stored.Sha256, stored.Size, attachmentsOf[a].FileName, attachmentsOf[a].ContentType, now, attachmentsOf[a].ContentId));
+            }
+        }
+    }
+
+    /// <summary>The stored payload: its bytes in the database, or the file a large delivery was streamed to.</summary>
+    private Stream OpenPayload(InboundDelivery delivery, Dictionary<long, byte[]> inRows) =>
         delivery.PayloadSha256 is { } sha
             ? attachments.Open(sha) ?? throw new FileNotFoundException($"The payload of delivery {delivery.Id} ({sha}) is missing from the data directory.")
-            : new MemoryStream(delivery.Payload, writable: false);
+            : new MemoryStream(inRows.TryGetValue(delivery.Id, out var bytes) ? bytes : throw new InvalidOperationException($"The payload of delivery {delivery.Id} is missing."), 0,
+                bytes.Length, writable: false, publiclyVisible: true);
 
     /// <summary>What the delivery says, or why its adapter can't tell: retrying won't change that, so it is not retried.</summary>
     private static (IReadOnlyList<InboundItem>? Items, string? Unreadable) Read(InboundDelivery delivery, Stream payload, ChannelDirectory.Entry channel)
     {
         if (channel.Adapter is null) return (null, $"Channel {delivery.ChannelId} has no adapter for its kind.");
-        try { return (delivery.PayloadSha256 is null ? channel.Adapter.Parse(delivery.Payload, channel.Settings) : channel.Adapter.Parse(payload, channel.Settings), null); }
+        try
+        {
+            return (payload is MemoryStream inRow && inRow.TryGetBuffer(out var bytes)
+                ? channel.Adapter.Parse(bytes.AsMemory(), channel.Settings)
+                : channel.Adapter.Parse(payload, channel.Settings), null);
+        }
         catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException or DomainRuleException)
         {
             return (null, $"The {channel.Adapter.Kind} adapter could not read this delivery: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Stores the attachments of one delivery's <paramref name="items"/>, one after another: a large
+    /// mail's attachments are decoded out of one payload stream, which can't be read from two places
+    /// at once. Deliveries store theirs side by side, and their syncs share the file system's journal commits.
+    /// </summary>
+    private async Task<IReadOnlyList<ReadItem>> StoreAttachmentsAsync(IReadOnlyList<InboundItem> items, CancellationToken ct)
+    {
+        var read = new List<ReadItem>(items.Count);
+        foreach (var item in items)
+        {
+            var attachmentsOf = (item as InboundMessage)?.Attachments ?? [];
+            var stored = new AttachmentStore.Stored?[attachmentsOf.Count];
+            for (var i = 0; i < stored.Length; i++) stored[i] = await SaveAsync(attachmentsOf[i], ct);
+            read.Add(new ReadItem(item, stored));
+        }
+        return read;
+    }
+
+    private async Task<AttachmentStore.Stored?> SaveAsync(InboundAttachment attachment, CancellationToken ct)
+    {
+        if (attachment.Content is { } content)
+        {
+            await using var stream = MemoryMarshal.TryGetArray(content, out var segment) && segment.Array is not null
+                ? new MemoryStream(segment.Array, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(content.ToArray(), writable: false);
+            return await attachments.SaveAsync(stream, options.Value.MaxAttachmentBytes, ct);
+        }
+        if (attachment.CopyTo is { } copy) return await attachments.SaveAsync(copy, options.Value.MaxAttachmentBytes, ct);
+        return null; // provider media (a WhatsApp image) are fetched by the channel, later
     }
 
     private async Task RecordFailureAsync(long deliveryId, string error, bool permanent, CancellationToken ct)
@@ -175,55 +337,28 @@ public sealed class DeliveryProcessor(
         if (delivery.State == DeliveryProcessing.Failed) live.PublishUndelivered();
     }
 
-    private async Task<(long? ClientId, bool UnknownChanged)> ApplyAsync(LiaisonDb db, ChannelDirectory.Entry channel, InboundItem item, CancellationToken ct)
+    /// <summary>Applies an edit, deletion or delivery status; returns the client whose timeline it changed.</summary>
+    private static async Task<long?> ApplyAsync(LiaisonDb db, ChannelDirectory.Entry channel, InboundItem item, CancellationToken ct)
     {
-        var kind = channel.Adapter!.Kind;
-        var now = clock.GetCurrentInstant();
         switch (item)
         {
-            case InboundMessage m:
-                // One message can come in two deliveries (a provider's retry with new ids, a mail in INBOX
-                // and in Sent): the provider's message id keeps it to one.
-                if (await db.Messages.AnyAsync(x => x.ChannelId == channel.ChannelId && x.ProviderMessageId == m.ProviderMessageId, ct))
-                    return (null, false);
-                var address = IdentityAddress.Normalize(kind, m.CounterpartAddress, options.Value.DefaultPhoneRegion);
-                var recorded = await RecordMessage.RecordAsync(db, new RecordMessage.Incoming(
-                    kind, m.Direction, address, m.CounterpartName, m.Text, m.At, m.Subject, m.Html, m.ThreadKey, m.ProviderMessageId,
-                    channel.ChannelId, m.IsAutomated), now, ct);
-                foreach (var attachment in m.Attachments ?? [])
-                {
-                    AttachmentStore.Stored stored;
-                    if (attachment.Content is { } content)
-                    {
-                        await using var stream = new MemoryStream(content.ToArray(), writable: false);
-                        stored = await attachments.SaveAsync(stream, options.Value.MaxAttachmentBytes, ct);
-                    }
-                    else if (attachment.CopyTo is { } copy)
-                    {
-                        stored = await attachments.SaveAsync(copy, options.Value.MaxAttachmentBytes, ct);
-                    }
-                    else continue; // provider media (a WhatsApp image) are fetched by the channel, later
-                    db.Attachments.Add(Attachment.ForMessage(recorded.Id, stored.Sha256, stored.Size, attachment.FileName, attachment.ContentType, now, attachment.ContentId));
-                }
-                return (recorded.ClientId, recorded.UnknownSenderId is not null);
-
             case InboundEdit edit:
                 var edited = await FindMessage(db, channel.ChannelId, edit.ProviderMessageId, ct);
                 var previous = edited?.RecordEdit(edit.NewText, edit.At);
                 db.MessageEvents.Add(new MessageEvent(channel.ChannelId, edit.ProviderMessageId, edited?.Id, MessageEventKind.Edited, edit.At, previous ?? edit.NewText));
-                return (edited?.ClientId, false);
+                return edited?.ClientId;
 
             case InboundDeletion deletion:
                 var deleted = await FindMessage(db, channel.ChannelId, deletion.ProviderMessageId, ct);
                 deleted?.RecordDeletion(deletion.At);
                 db.MessageEvents.Add(new MessageEvent(channel.ChannelId, deletion.ProviderMessageId, deleted?.Id, MessageEventKind.Deleted, deletion.At, null));
-                return (deleted?.ClientId, false);
+                return deleted?.ClientId;
 
             case InboundStatus status:
                 var sent = await FindMessage(db, channel.ChannelId, status.ProviderMessageId, ct);
                 sent?.RecordDeliveryState(status.State);
                 db.MessageEvents.Add(new MessageEvent(channel.ChannelId, status.ProviderMessageId, sent?.Id, MessageEvent.From(status.State), status.At, status.Error));
-                return (sent?.ClientId, false);
+                return sent?.ClientId;
 
             default:
                 throw new FormatException($"Unknown inbound item {item.GetType().Name}.");

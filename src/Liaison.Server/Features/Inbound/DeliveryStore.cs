@@ -6,8 +6,9 @@ using NodaTime;
 
 namespace Liaison.Server.Features.Inbound;
 
-/// <summary>A delivery accepted by the webhook endpoint, waiting for its batch's commit.</summary>
-public sealed record PendingDelivery(long ChannelId, string Key, byte[] Payload, Instant ReceivedAt, string? PayloadSha256 = null)
+/// <summary>A delivery waiting for its batch's commit.</summary>
+/// <param name="AnswerWaiting">a provider is waiting for our answer (a webhook), not a channel that pulls.</param>
+public sealed record PendingDelivery(long ChannelId, string Key, byte[] Payload, Instant ReceivedAt, string? PayloadSha256 = null, bool AnswerWaiting = false)
 {
     public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
@@ -15,7 +16,8 @@ public sealed record PendingDelivery(long ChannelId, string Key, byte[] Payload,
 /// <summary>
 /// The hot path of ingest in plain ADO.NET, one connection per user (the writer, the processor): a
 /// batch of deliveries in one transaction, duplicates skipped by the unique (channel, key) index, and
-/// the claim of due deliveries for processing. The only SQL that differs between the providers.
+/// the claim of due deliveries for processing. The only SQL that differs between the providers. A
+/// delivery's bytes go to inbound_payloads, written once and never updated.
 /// </summary>
 public abstract class DeliveryStore : IAsyncDisposable
 {
@@ -74,24 +76,32 @@ internal sealed class SqliteDeliveryStore(string connectionString) : DeliverySto
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         await using var insert = connection.CreateCommand();
         insert.Transaction = tx;
+        // RETURNING yields no row for a repeat: only a new delivery gets its payload stored.
         insert.CommandText = """
-            INSERT INTO inbound_deliveries (channel_id, delivery_key, received_at, payload, payload_sha256, state, attempts, next_attempt_at)
-            VALUES ($channel, $key, $at, $payload, $sha, 'Pending', 0, $at)
+            INSERT INTO inbound_deliveries (channel_id, delivery_key, received_at, payload_sha256, state, attempts, next_attempt_at)
+            VALUES ($channel, $key, $at, $sha, 'Pending', 0, $at)
             ON CONFLICT (channel_id, delivery_key) DO NOTHING
+            RETURNING id
             """;
         var channel = insert.Parameters.Add("$channel", SqliteType.Integer);
         var key = insert.Parameters.Add("$key", SqliteType.Text);
         var at = insert.Parameters.Add("$at", SqliteType.Integer);
-        var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
         var sha = insert.Parameters.Add("$sha", SqliteType.Text);
+        await using var keep = connection.CreateCommand();
+        keep.Transaction = tx;
+        keep.CommandText = "INSERT INTO inbound_payloads (delivery_id, bytes) VALUES ($id, $bytes)";
+        var id = keep.Parameters.Add("$id", SqliteType.Integer);
+        var bytes = keep.Parameters.Add("$bytes", SqliteType.Blob);
         foreach (var delivery in batch)
         {
             channel.Value = delivery.ChannelId;
             key.Value = delivery.Key;
             at.Value = delivery.ReceivedAt.ToUnixTimeTicks();
-            payload.Value = delivery.Payload;
             sha.Value = (object?)delivery.PayloadSha256 ?? DBNull.Value;
-            await insert.ExecuteNonQueryAsync(ct);
+            if (await insert.ExecuteScalarAsync(ct) is not long newId || delivery.PayloadSha256 is not null) continue;
+            id.Value = newId;
+            bytes.Value = delivery.Payload;
+            await keep.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
     }
@@ -145,10 +155,17 @@ internal sealed class PostgresDeliveryStore(string connectionString) : DeliveryS
             shas[i] = batch[i].PayloadSha256;
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // DISTINCT ON: a delivery repeated within the batch is stored, with its payload, once.
         await using var insert = new NpgsqlCommand("""
-            INSERT INTO inbound_deliveries (channel_id, delivery_key, received_at, payload, payload_sha256, state, attempts, next_attempt_at)
-            SELECT c, k, t, p, s, 'Pending', 0, t FROM unnest(@channels, @keys, @times, @payloads, @shas) AS d(c, k, t, p, s)
-            ON CONFLICT (channel_id, delivery_key) DO NOTHING
+            WITH d AS (SELECT DISTINCT ON (c, k) c, k, t, p, s FROM unnest(@channels, @keys, @times, @payloads, @shas) AS u(c, k, t, p, s)),
+            stored AS (
+                INSERT INTO inbound_deliveries (channel_id, delivery_key, received_at, payload_sha256, state, attempts, next_attempt_at)
+                SELECT c, k, t, s, 'Pending', 0, t FROM d
+                ON CONFLICT (channel_id, delivery_key) DO NOTHING
+                RETURNING id, channel_id, delivery_key, payload_sha256)
+            INSERT INTO inbound_payloads (delivery_id, bytes)
+            SELECT stored.id, d.p FROM stored JOIN d ON d.c = stored.channel_id AND d.k = stored.delivery_key
+            WHERE stored.payload_sha256 IS NULL
             """, connection);
         insert.Parameters.Add(new NpgsqlParameter("channels", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = channels });
         insert.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys });

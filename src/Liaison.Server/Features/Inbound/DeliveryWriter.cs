@@ -37,12 +37,29 @@ public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryPro
         return true;
     }
 
-    /// <summary>Returns once the delivery is committed (or was already stored); throws if the commit failed.</summary>
-    public async Task StoreAsync(long channelId, string key, byte[] payload, Instant receivedAt, CancellationToken ct, string? payloadSha256 = null)
+    /// <summary>
+    /// For a provider waiting for our answer (a webhook): returns once the delivery is committed (or
+    /// was already stored); throws if the commit failed. While such deliveries stream in, processing
+    /// waits (<see cref="WaitWhileBusyAsync"/>) so that the answers stay fast.
+    /// </summary>
+    public async Task StoreAsync(long channelId, string key, byte[] payload, Instant receivedAt, CancellationToken ct)
+    {
+        var pending = new PendingDelivery(channelId, key, payload, receivedAt, AnswerWaiting: true);
+        await queue.Writer.WriteAsync(pending, ct);
+        await pending.Committed.Task.WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// For a channel that pulls (IMAP): queues the delivery and returns at once (unless the queue is
+    /// full) with the task of its commit, so a whole fetched batch shares a few commits. Nobody waits
+    /// for an answer, so processing goes on alongside: a mailbox's first sync is done when its mail
+    /// is on the timelines, not when it is stored.
+    /// </summary>
+    public async ValueTask<Task> EnqueueAsync(long channelId, string key, byte[] payload, Instant receivedAt, CancellationToken ct, string? payloadSha256 = null)
     {
         var pending = new PendingDelivery(channelId, key, payload, receivedAt, payloadSha256);
         await queue.Writer.WriteAsync(pending, ct);
-        await pending.Committed.Task.WaitAsync(ct);
+        return pending.Committed.Task;
     }
 
     /// <summary>
@@ -70,7 +87,7 @@ public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryPro
                     store ??= await DeliveryStore.OpenAsync(options.Value, stoppingToken);
                     using (await turns.TakeAsync(stoppingToken))
                         await store.InsertAsync(batch, stoppingToken);
-                    Interlocked.Exchange(ref lastCommitTicks, Environment.TickCount64);
+                    if (batch.Exists(d => d.AnswerWaiting)) Interlocked.Exchange(ref lastCommitTicks, Environment.TickCount64);
                     foreach (var delivery in batch) delivery.Committed.TrySetResult();
                     processing.Notify();
                 }

@@ -25,9 +25,10 @@ public sealed class InboundDelivery
     public long ChannelId { get; private set; }
     public string Key { get; private set; } = "";
     public Instant ReceivedAt { get; private set; }
-    /// <summary>The raw delivery when small; empty when it was too large to keep in a row.</summary>
-    public byte[] Payload { get; private set; } = [];
-    /// <summary>For a large delivery (a mail with big attachments): its bytes in the content-addressed store.</summary>
+    /// <summary>
+    /// For a large delivery (a mail with big attachments): its bytes in the content-addressed store.
+    /// Null: its bytes are an <see cref="InboundPayload"/>.
+    /// </summary>
     public string? PayloadSha256 { get; private set; }
     public DeliveryProcessing State { get; private set; }
     public int Attempts { get; private set; }
@@ -36,15 +37,6 @@ public sealed class InboundDelivery
     public Instant? LeaseUntil { get; private set; }
     public string? LastError { get; private set; }
     public Instant? ProcessedAt { get; private set; }
-
-    public void MarkProcessed(Instant at)
-    {
-        State = DeliveryProcessing.Processed;
-        ProcessedAt = at;
-        LeaseUntil = null;
-        LastError = null;
-        Attempts++;
-    }
 
     /// <summary>Records a failed attempt: retried with exponential backoff, or given up when <paramref name="permanent"/> or out of attempts.</summary>
     public void MarkFailed(Instant at, string error, bool permanent, int maxAttempts)
@@ -70,6 +62,34 @@ public sealed class InboundDelivery
     }
 }
 
+/// <summary>
+/// The bytes of a delivery kept in the database, in a table of their own: claiming a delivery and
+/// marking it processed then rewrite a small row, not its payload with it (SQLite rewrites a whole
+/// row on every update, and a mailbox's first sync wrote each mail three times that way).
+/// </summary>
+public sealed class InboundPayload
+{
+    private InboundPayload() { }
+
+    public long DeliveryId { get; private set; }
+    public byte[] Bytes { get; private set; } = [];
+}
+
+public static class InboundDeliveries
+{
+    /// <summary>
+    /// Marks <paramref name="deliveries"/> processed in one statement, without loading them: a
+    /// delivery row carries its whole payload, and processing a batch must not read it twice.
+    /// </summary>
+    public static Task<int> MarkProcessedAsync(this IQueryable<InboundDelivery> deliveries, Instant at, CancellationToken ct) =>
+        deliveries.ExecuteUpdateAsync(set => set
+            .SetProperty(d => d.State, DeliveryProcessing.Processed)
+            .SetProperty(d => d.ProcessedAt, at)
+            .SetProperty(d => d.LeaseUntil, (Instant?)null)
+            .SetProperty(d => d.LastError, (string?)null)
+            .SetProperty(d => d.Attempts, d => d.Attempts + 1), ct);
+}
+
 internal sealed class InboundDeliveryMapping : IEntityTypeConfiguration<InboundDelivery>
 {
     public void Configure(EntityTypeBuilder<InboundDelivery> e)
@@ -81,5 +101,16 @@ internal sealed class InboundDeliveryMapping : IEntityTypeConfiguration<InboundD
         e.HasOne<Channel>().WithMany().HasForeignKey(d => d.ChannelId).OnDelete(DeleteBehavior.Restrict);
         e.HasIndex(d => new { d.ChannelId, d.Key }).IsUnique();
         e.HasIndex(d => new { d.State, d.NextAttemptAt });
+    }
+}
+
+internal sealed class InboundPayloadMapping : IEntityTypeConfiguration<InboundPayload>
+{
+    public void Configure(EntityTypeBuilder<InboundPayload> e)
+    {
+        e.ToTable("inbound_payloads");
+        e.HasKey(p => p.DeliveryId);
+        e.Property(p => p.DeliveryId).ValueGeneratedNever();
+        e.HasOne<InboundDelivery>().WithOne().HasForeignKey<InboundPayload>(p => p.DeliveryId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -6,7 +6,10 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Liaison.Server.Features.Inbound;
 
-/// <summary>How far a pulled folder has been fetched: the IMAP UIDVALIDITY and the last UID committed.</summary>
+/// <summary>
+/// How far a pulled folder has been fetched: the IMAP UIDVALIDITY, the last UID committed and, on
+/// servers with CONDSTORE, the HIGHESTMODSEQ the folder had when last synced to its end.
+/// </summary>
 public sealed class MailboxCheckpointRecord
 {
     private MailboxCheckpointRecord() { Folder = ""; }
@@ -21,6 +24,14 @@ public sealed class MailboxCheckpointRecord
     public string Folder { get; private set; }
     public long UidValidity { get; set; }
     public long LastUid { get; set; }
+
+    /// <summary>
+    /// An unsigned 64-bit value in a signed column (neither database has an unsigned one), cast
+    /// unchecked both ways so that every value survives the round trip. RFC 7162 keeps mod-sequences
+    /// below 2^63, so in practice the stored number is the server's; it is only ever compared for
+    /// equality, never ordered in SQL. Null: unknown (no CONDSTORE, or a row from before it was kept).
+    /// </summary>
+    public long? HighestModSeq { get; set; }
 }
 
 internal sealed class MailboxCheckpointRecordMapping : IEntityTypeConfiguration<MailboxCheckpointRecord>
@@ -61,7 +72,7 @@ public sealed class DatabaseMailboxCheckpoints(IDbContextFactory<LiaisonDb> dbs)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var row = await db.MailboxCheckpoints.AsNoTracking().FirstOrDefaultAsync(c => c.ChannelId == channelId && c.Folder == folder, ct);
-        return row is null ? null : new MailboxCheckpoint((uint)row.UidValidity, (uint)row.LastUid);
+        return row is null ? null : new MailboxCheckpoint((uint)row.UidValidity, (uint)row.LastUid, unchecked((ulong?)row.HighestModSeq));
     }
 
     public async Task SaveAsync(long channelId, string folder, MailboxCheckpoint checkpoint, CancellationToken ct)
@@ -71,6 +82,7 @@ public sealed class DatabaseMailboxCheckpoints(IDbContextFactory<LiaisonDb> dbs)
         if (row is null) db.MailboxCheckpoints.Add(row = new MailboxCheckpointRecord(channelId, folder));
         row.UidValidity = checkpoint.UidValidity;
         row.LastUid = checkpoint.LastUid;
+        row.HighestModSeq = unchecked((long?)checkpoint.HighestModSeq);
         await db.SaveChangesAsync(ct);
     }
 }

@@ -24,8 +24,9 @@ public static class UndeliveredApi
     public static async Task<Ok<List<UndeliveredView>>> List(LiaisonDb db, CancellationToken ct)
     {
         var rows = await Undelivered(db).OrderByDescending(d => d.Id).Take(200).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(d => new UndeliveredView(d.Id, d.ChannelId, d.Key, d.ReceivedAt, d.State.ToString().ToLowerInvariant(), d.Attempts,
-            d.NextAttemptAt, d.LastError, Preview(d.Payload), d.Payload.Length)).ToList());
+        var ids = rows.Select(d => d.Id).ToList();
+        var payloads = await db.InboundPayloads.AsNoTracking().Where(p => ids.Contains(p.DeliveryId)).ToDictionaryAsync(p => p.DeliveryId, p => p.Bytes, ct);
+        return TypedResults.Ok(rows.Select(d => View(d, payloads.GetValueOrDefault(d.Id))).ToList());
     }
 
     /// <summary>How many deliveries are undelivered: the navigation's badge, without reading payloads.</summary>
@@ -44,9 +45,14 @@ public static class UndeliveredApi
         await processor.ProcessAsync(id, ct);
         await db.Entry(delivery).ReloadAsync(ct);
         live.PublishUndelivered();
-        return TypedResults.Ok(new UndeliveredView(delivery.Id, delivery.ChannelId, delivery.Key, delivery.ReceivedAt, delivery.State.ToString().ToLowerInvariant(),
-            delivery.Attempts, delivery.NextAttemptAt, delivery.LastError, Preview(delivery.Payload), delivery.Payload.Length));
+        var payload = await db.InboundPayloads.AsNoTracking().Where(p => p.DeliveryId == id).Select(p => p.Bytes).FirstOrDefaultAsync(ct);
+        return TypedResults.Ok(View(delivery, payload));
     }
+
+    /// <param name="payload">the bytes kept in the database; null for a large delivery kept as a file.</param>
+    private static UndeliveredView View(InboundDelivery d, byte[]? payload) =>
+        new(d.Id, d.ChannelId, d.Key, d.ReceivedAt, d.State.ToString().ToLowerInvariant(), d.Attempts, d.NextAttemptAt, d.LastError,
+            payload is null ? $"(a large delivery, kept as file {d.PayloadSha256})" : Preview(payload), payload?.Length ?? 0);
 
     /// <summary>The payload as text when it is text (webhooks are JSON), capped so a page stays light.</summary>
     public static string Preview(byte[] payload)

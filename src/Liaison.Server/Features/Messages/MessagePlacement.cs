@@ -59,6 +59,19 @@ public static class MessagePlacement
     }
 
     /// <summary>
+    /// A client's message is answered once we wrote in its conversation at or after it — from
+    /// Liaison, or from another mail client (found in Sent): it no longer counts as needing an answer.
+    /// Applies that to the inbound messages of <paramref name="conversationIds"/>, in one statement.
+    /// </summary>
+    public static Task<int> MarkAnsweredAsync(LiaisonDb db, IReadOnlyCollection<long> conversationIds, CancellationToken ct) =>
+        conversationIds.Count == 0
+            ? Task.FromResult(0)
+            : db.Messages
+                .Where(m => m.NeedsAnswer && m.Direction == MessageDirection.Inbound && m.ConversationId != null && conversationIds.Contains(m.ConversationId.Value)
+                    && db.Messages.Any(o => o.ConversationId == m.ConversationId && o.Direction == MessageDirection.Outbound && o.OccurredAt >= m.OccurredAt))
+                .ExecuteUpdateAsync(set => set.SetProperty(m => m.NeedsAnswer, false), ct);
+
+    /// <summary>
     /// Places tracked <paramref name="messages"/> with a contact of a client; the caller saves. A message
     /// already in a conversation (of another client) keeps its thread: it moves to the conversation with
     /// the same thread key at the new client.
@@ -72,10 +85,11 @@ public static class MessagePlacement
             : await db.Conversations.AsNoTracking().Where(c => previousIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.ThreadKey, ct);
         foreach (var message in messages)
         {
-            var threadKey = message.ConversationId is { } old && previous.TryGetValue(old, out var key)
-                ? key
-                : DefaultThreadKey(message.ChannelKind, message.CounterpartAddress);
-            var conversation = await ConversationFor(db, clientId, message.ChannelKind, threadKey, message.Subject, message.OccurredAt, ct);
+            var conversation = message.ConversationId is { } old && previous.TryGetValue(old, out var key)
+                ? await ConversationFor(db, clientId, message.ChannelKind, key, message.Subject, message.OccurredAt, ct)
+                : message.ThreadKey is { } threadKey
+                    ? await ConversationForThread(db, clientId, message.ChannelKind, message.ChannelId, threadKey, message.Subject, message.OccurredAt, ct)
+                    : await ConversationFor(db, clientId, message.ChannelKind, DefaultThreadKey(message.ChannelKind, message.CounterpartAddress), message.Subject, message.OccurredAt, ct);
             message.PlaceWith(clientId, contactId, conversation.Id);
             client.RecordActivity(message.OccurredAt);
         }

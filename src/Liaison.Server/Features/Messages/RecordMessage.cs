@@ -57,40 +57,6 @@ public static class RecordMessage
 
     /// <summary>Records <paramref name="incoming"/> in one transaction.</summary>
     public static Task<Recorded> RecordAsync(LiaisonDb db, Incoming incoming, Instant now, CancellationToken ct) =>
-        db.InTransactionAsync(async () =>
-        {
-            var message = new Message(incoming.Channel, incoming.Direction, incoming.CounterpartAddress, incoming.Text, incoming.OccurredAt, now,
-                incoming.ChannelId, incoming.Subject, incoming.Html, incoming.ProviderMessageId);
-            if (incoming.IsAutomated) message.MarkNoAnswerNeeded();
-            var owner = await db.ContactIdentities.AsNoTracking()
-                .Where(i => i.Kind == incoming.Channel && i.Address == incoming.CounterpartAddress)
-                .Join(db.Contacts, i => i.ContactId, c => c.Id, (i, c) => new { ContactId = c.Id, c.ClientId })
-                .FirstOrDefaultAsync(ct);
-            if (owner is not null)
-            {
-                var conversation = incoming.ThreadKey is { } threadKey
-                    ? await MessagePlacement.ConversationForThread(db, owner.ClientId, incoming.Channel, incoming.ChannelId, threadKey, incoming.Subject, incoming.OccurredAt, ct)
-                    : await MessagePlacement.ConversationFor(db, owner.ClientId, incoming.Channel,
-                        MessagePlacement.DefaultThreadKey(incoming.Channel, incoming.CounterpartAddress), incoming.Subject, incoming.OccurredAt, ct);
-                message.PlaceWith(owner.ClientId, owner.ContactId, conversation.Id);
-                // Find: a batch of one client's mail asks the database once, not once per message.
-                var client = await db.Clients.FindAsync([owner.ClientId], ct) ?? throw new InvalidOperationException($"Client {owner.ClientId} is gone.");
-                client.RecordActivity(incoming.OccurredAt);
-            }
-            else
-            {
-                var unknown = await db.UnknownSenders.FirstOrDefaultAsync(u => u.Kind == incoming.Channel && u.Address == incoming.CounterpartAddress, ct);
-                if (unknown is null)
-                {
-                    unknown = new UnknownSender(incoming.Channel, incoming.CounterpartAddress, incoming.CounterpartName, incoming.OccurredAt);
-                    db.UnknownSenders.Add(unknown);
-                    await db.SaveChangesAsync(ct);
-                }
-                unknown.RecordMessage(incoming.OccurredAt, incoming.CounterpartName);
-                message.HoldAsUnknown(unknown.Id);
-            }
-            db.Messages.Add(message);
-            await db.SaveChangesAsync(ct);
-            return new Recorded(message.Id, message.ClientId, message.ContactId, message.ConversationId, message.UnknownSenderId);
-        }, ct);
+        db.InTransactionAsync(async () => (await MessageBatch.RecordAsync(db, [incoming], now, ct))[0]
+            ?? throw new Core.DomainConflictException("message.duplicate", $"Message {incoming.ProviderMessageId} of this channel is already recorded.", "providerMessageId"), ct);
 }

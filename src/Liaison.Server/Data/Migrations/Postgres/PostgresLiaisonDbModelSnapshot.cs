@@ -462,6 +462,11 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("text");
 
+                    b.Property<string>("ThreadKey")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("thread_key");
+
                     b.Property<long?>("UnknownSenderId")
                         .HasColumnType("bigint")
                         .HasColumnName("unknown_sender_id");
@@ -941,11 +946,6 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
 
-                    b.Property<byte[]>("Payload")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("payload");
-
                     b.Property<string>("PayloadSha256")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -978,6 +978,23 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.ToTable("inbound_deliveries", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.InboundPayload", b =>
+                {
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("delivery_id");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("bytes");
+
+                    b.HasKey("DeliveryId")
+                        .HasName("pk_inbound_payloads");
+
+                    b.ToTable("inbound_payloads", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Inbound.MailboxCheckpointRecord", b =>
                 {
                     b.Property<long>("ChannelId")
@@ -988,6 +1005,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
                         .HasColumnName("folder");
+
+                    b.Property<long?>("HighestModSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("highest_mod_seq");
 
                     b.Property<long>("LastUid")
                         .HasColumnType("bigint")
@@ -1502,6 +1523,16 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_inbound_deliveries_channels_channel_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.InboundPayload", b =>
+                {
+                    b.HasOne("Liaison.Server.Features.Inbound.InboundDelivery", null)
+                        .WithOne()
+                        .HasForeignKey("Liaison.Server.Features.Inbound.InboundPayload", "DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_inbound_payloads_inbound_deliveries_delivery_id");
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Inbound.MailboxCheckpointRecord", b =>

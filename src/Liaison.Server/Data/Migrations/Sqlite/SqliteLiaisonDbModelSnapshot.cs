@@ -440,6 +440,11 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("text");
 
+                    b.Property<string>("ThreadKey")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("thread_key");
+
                     b.Property<long?>("UnknownSenderId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("unknown_sender_id");
@@ -901,11 +906,6 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("next_attempt_at");
 
-                    b.Property<byte[]>("Payload")
-                        .IsRequired()
-                        .HasColumnType("BLOB")
-                        .HasColumnName("payload");
-
                     b.Property<string>("PayloadSha256")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
@@ -938,6 +938,23 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     b.ToTable("inbound_deliveries", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.InboundPayload", b =>
+                {
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivery_id");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("bytes");
+
+                    b.HasKey("DeliveryId")
+                        .HasName("pk_inbound_payloads");
+
+                    b.ToTable("inbound_payloads", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Inbound.MailboxCheckpointRecord", b =>
                 {
                     b.Property<long>("ChannelId")
@@ -948,6 +965,10 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasMaxLength(400)
                         .HasColumnType("TEXT")
                         .HasColumnName("folder");
+
+                    b.Property<long?>("HighestModSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("highest_mod_seq");
 
                     b.Property<long>("LastUid")
                         .HasColumnType("INTEGER")
@@ -1452,6 +1473,16 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_inbound_deliveries_channels_channel_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.InboundPayload", b =>
+                {
+                    b.HasOne("Liaison.Server.Features.Inbound.InboundDelivery", null)
+                        .WithOne()
+                        .HasForeignKey("Liaison.Server.Features.Inbound.InboundPayload", "DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_inbound_payloads_inbound_deliveries_delivery_id");
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Inbound.MailboxCheckpointRecord", b =>
