@@ -63,18 +63,4 @@ public sealed partial class EmailAdapterTest
 
         Assert.Equal("subject:materials", Parse(raw).ThreadKey);
     }
-
-    [Theory]
-    [InlineData("Re: Offer", "offer")]
-    [InlineData("RE: Fwd: Offer", "offer")]
-    [InlineData("Odp: PD: Oferta", "oferta")]
-    [InlineData("AW: WG: Angebot", "angebot")]
-    [InlineData("Re[2]: Offer", "offer")]
-    [InlineData("Отв: Счёт", "счёт")]
-    [InlineData("Отг: Оферта", "оферта")]
-    [InlineData("[acme-project] Re: Offer", "offer")]
-    [InlineData("  Offer   for  logo ", "offer for logo")]
-    [InlineData("Regarding: offer", "regarding: offer")]
-    public void NormaliseSubject_StripsPrefixesTagsCaseAndSpaces(string subject, string expected) =>
-        Assert.Equal(expected, Liaison.Core.Conversations.Topic.Normalise(subject));
 }

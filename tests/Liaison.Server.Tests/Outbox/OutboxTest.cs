@@ -49,6 +49,7 @@ public class OutboxTest(LiaisonApps apps, MailServers mail)
         answer.InReplyTo = messageIdHeader;
         answer.References.Add(original.MessageId!);
         answer.References.Add(messageIdHeader);
+        answer.Date = DateTimeOffset.UtcNow.AddMinutes(1);
         await mail.SendAsync(answer);
         var sentCopyKey = EmailAdapter.DeliveryKeyFor(messageIdHeader).Value;
         await Eventually.Until(() => s.App.WithDb(d => d.InboundDeliveries.AnyAsync(x => x.ChannelId == s.ChannelId && x.Key == sentCopyKey && x.State == DeliveryProcessing.Processed)),
@@ -59,6 +60,9 @@ public class OutboxTest(LiaisonApps apps, MailServers mail)
         Assert.Equal("outbound", reply!["direction"]!.GetValue<string>());
         Assert.Equal("sent", reply["outboxState"]!.GetValue<string>());
         Assert.False(reply["needsAnswer"]!.GetValue<bool>());
+        // Our reply answered the offer request; the client's thanks came after it.
+        Assert.False(items.Single(i => Subject(i) == "Spring offer")!["needsAnswer"]!.GetValue<bool>());
+        Assert.True(items.Single(i => Subject(i) == "Re: Re: Spring offer")!["needsAnswer"]!.GetValue<bool>());
         var conversations = await s.App.WithDb(d => d.Messages.Where(m => m.ClientId == s.ClientId).Select(m => m.ConversationId).Distinct().ToListAsync());
         Assert.Single(conversations);
     }

@@ -95,6 +95,8 @@ public static class SendMessage
             (await db.Clients.FirstAsync(c => c.Id == clientId, ct)).RecordActivity(now);
             db.Messages.Add(message);
             await db.SaveChangesAsync(ct);
+            // Writing back is answering, whether or not the mail server has taken it yet.
+            await MessagePlacement.MarkAnsweredAsync(db, [thread.Id], ct);
             var item = new OutboxItem(message.Id, channelId, draft, now);
             db.Outbox().Add(item);
             return (message, item);
