@@ -266,39 +266,58 @@ public sealed class ImapSync(
             await folder.OpenAsync(FolderAccess.ReadOnly, ct);
             if (folder.UidValidity != plan.UidValidity) continue; // renumbered under us: the next pass starts it over
             Status.Update(s => s with { Folder = folder.FullName });
-            foreach (var batch in plan.Uids.Chunk(Math.Max(1, _options.BatchSize)))
+            // The batch before this one, still committing while this one is fetched; its checkpoint
+            // is saved once it has committed, and always before the next one's.
+            (Task Committed, MailboxCheckpoint Checkpoint)? previous = null;
+            try
             {
-                var summaries = await folder.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size | MessageSummaryItems.Envelope, ct);
-                var byUid = summaries.Where(s => s.UniqueId.IsValid).ToDictionary(s => s.UniqueId.Id);
-                var small = batch.Where(u => !byUid.TryGetValue(u.Id, out var s) || (s.Size ?? 0) <= _options.LargeMessageBytes).ToList();
-                // The sink reads each mail and queues it; the batch's mails are committed together
-                // while the next ones stream in (one commit per mail made storing a 20,000-mail
-                // mailbox wait on 20,000 fsyncs).
-                var commits = new List<Task>(batch.Length);
-                if (small.Count > 0)
+                foreach (var batch in plan.Uids.Chunk(Math.Max(1, _options.BatchSize)))
                 {
-                    await ((IImapFolder)folder).GetStreamsAsync(small, async (f, _, uid, stream, token) =>
+                    var summaries = await folder.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size | MessageSummaryItems.Envelope, ct);
+                    var byUid = summaries.Where(s => s.UniqueId.IsValid).ToDictionary(s => s.UniqueId.Id);
+                    var small = batch.Where(u => !byUid.TryGetValue(u.Id, out var s) || (s.Size ?? 0) <= _options.LargeMessageBytes).ToList();
+                    // The sink reads each mail and queues it; the batch's mails are committed together
+                    // while the next ones stream in (one commit per mail made storing a 20,000-mail
+                    // mailbox wait on 20,000 fsyncs).
+                    var commits = new List<Task>(batch.Length);
+                    if (small.Count > 0)
                     {
-                        commits.Add((await sink.AcceptAsync(channelId, KeyFor(f, plan.UidValidity, uid, byUid.GetValueOrDefault(uid.Id)), stream, token)).Committed);
+                        await ((IImapFolder)folder).GetStreamsAsync(small, async (f, _, uid, stream, token) =>
+                        {
+                            commits.Add((await sink.AcceptAsync(channelId, KeyFor(f, plan.UidValidity, uid, byUid.GetValueOrDefault(uid.Id)), stream, token)).Committed);
+                            done++;
+                            Status.Update(s => s with { Done = done });
+                        }, ct);
+                    }
+                    foreach (var uid in batch.Except(small))
+                    {
+                        await using var stream = new ImapMessageStream(folder, uid, _options.ChunkBytes);
+                        commits.Add((await sink.AcceptAsync(channelId, KeyFor(folder, plan.UidValidity, uid, byUid[uid.Id]), stream, ct)).Committed);
                         done++;
                         Status.Update(s => s with { Done = done });
-                    }, ct);
+                    }
+                    if (previous is { } committing) await SaveWhenCommittedAsync(folder, committing, ct);
+                    previous = (Task.WhenAll(commits), new MailboxCheckpoint(plan.UidValidity, batch.Max(u => u.Id), plan.BaseModSeq));
                 }
-                foreach (var uid in batch.Except(small))
-                {
-                    await using var stream = new ImapMessageStream(folder, uid, _options.ChunkBytes);
-                    commits.Add((await sink.AcceptAsync(channelId, KeyFor(folder, plan.UidValidity, uid, byUid[uid.Id]), stream, ct)).Committed);
-                    done++;
-                    Status.Update(s => s with { Done = done });
-                }
-                await Task.WhenAll(commits).WaitAsync(ct);
-                await checkpoints.SaveAsync(channelId, folder.FullName, new MailboxCheckpoint(plan.UidValidity, batch.Max(u => u.Id), plan.BaseModSeq), ct);
             }
+            catch when (previous is { Committed.IsCompletedSuccessfully: true } committed)
+            {
+                // Fetching failed (the connection dropped): what did commit is not fetched again.
+                await checkpoints.SaveAsync(channelId, folder.FullName, committed.Checkpoint, CancellationToken.None);
+                throw;
+            }
+            if (previous is { } last) await SaveWhenCommittedAsync(folder, last, ct);
             await FinishFolderAsync(plan, ct);
         }
         Status.Set(new MailboxSyncSnapshot(MailboxSyncState.Idle, done, total));
         _logger.LogInformation("Mailbox {ChannelId}: {Count} new messages handed to the pipeline", channelId, done);
         return done;
+    }
+
+    private async Task SaveWhenCommittedAsync(IMailFolder folder, (Task Committed, MailboxCheckpoint Checkpoint) batch, CancellationToken ct)
+    {
+        await batch.Committed.WaitAsync(ct);
+        await checkpoints.SaveAsync(channelId, folder.FullName, batch.Checkpoint, ct);
     }
 
     /// <summary>

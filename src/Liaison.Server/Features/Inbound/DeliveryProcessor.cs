@@ -166,11 +166,12 @@ public sealed class DeliveryProcessor(
                 channels.Add(await directory.FindAsync(delivery.ChannelId, ct));
                 payloads.Add(OpenPayload(delivery, inRows));
             }
-            // One reader per core, not one task per delivery: the HTML sanitiser's parser shares pools
-            // behind locks, and 64 tasks on two cores spent a third of their time contending for them.
-            // A delivery's attachments are written to disk while the next deliveries are parsed.
+            // A few readers, not one task per delivery: the HTML sanitiser's parser shares pools behind
+            // locks, and 64 tasks on two cores spent a third of their time contending for them. One
+            // core is left to fetching mail and to the owner using the app during a mailbox's first
+            // sync. A delivery's attachments are written to disk while the next deliveries are parsed.
             var reads = new (Task<IReadOnlyList<ReadItem>>? Items, string? Unreadable)[deliveries.Count];
-            Parallel.For(0, deliveries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, i =>
+            Parallel.For(0, deliveries.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1), CancellationToken = ct }, i =>
             {
                 var (items, unreadable) = Read(deliveries[i], payloads[i], channels[i]);
                 reads[i] = (items is null ? null : Task.Run(() => StoreAttachmentsAsync(items, ct), ct), unreadable);
