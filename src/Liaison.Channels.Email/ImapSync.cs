@@ -79,6 +79,10 @@ public sealed class ImapSync(
     ImapSyncOptions? options = null,
     ILogger<ImapSync>? logger = null)
 {
+    // Fetched batches that may wait for their commit while the next is fetched: enough that a slow
+    // commit (the database busy with processing) doesn't stop the mail streaming in; a few MB each.
+    private const int BatchesInFlight = 3;
+
     private static readonly string[] SentNames = ["Sent", "Sent Items", "Sent Messages", "Sent Mail", "Wysłane", "Отправленные", "Изпратени"];
 
     private readonly ImapSyncOptions _options = options ?? new ImapSyncOptions();
@@ -266,9 +270,9 @@ public sealed class ImapSync(
             await folder.OpenAsync(FolderAccess.ReadOnly, ct);
             if (folder.UidValidity != plan.UidValidity) continue; // renumbered under us: the next pass starts it over
             Status.Update(s => s with { Folder = folder.FullName });
-            // The batch before this one, still committing while this one is fetched; its checkpoint
-            // is saved once it has committed, and always before the next one's.
-            (Task Committed, MailboxCheckpoint Checkpoint)? previous = null;
+            // Batches still committing while the next ones are fetched, oldest first: a checkpoint is
+            // saved once its batch has committed, and always before the next one's.
+            var committing = new Queue<(Task Committed, MailboxCheckpoint Checkpoint)>();
             try
             {
                 foreach (var batch in plan.Uids.Chunk(Math.Max(1, _options.BatchSize)))
@@ -296,17 +300,18 @@ public sealed class ImapSync(
                         done++;
                         Status.Update(s => s with { Done = done });
                     }
-                    if (previous is { } committing) await SaveWhenCommittedAsync(folder, committing, ct);
-                    previous = (Task.WhenAll(commits), new MailboxCheckpoint(plan.UidValidity, batch.Max(u => u.Id), plan.BaseModSeq));
+                    committing.Enqueue((Task.WhenAll(commits), new MailboxCheckpoint(plan.UidValidity, batch.Max(u => u.Id), plan.BaseModSeq)));
+                    while (committing.Count > BatchesInFlight || committing.TryPeek(out var oldest) && oldest.Committed.IsCompleted)
+                        await SaveWhenCommittedAsync(folder, committing.Dequeue(), ct);
                 }
             }
-            catch when (previous is { Committed.IsCompletedSuccessfully: true } committed)
+            catch when (committing.TakeWhile(b => b.Committed.IsCompletedSuccessfully).LastOrDefault() is { Committed: not null } committed)
             {
                 // Fetching failed (the connection dropped): what did commit is not fetched again.
                 await checkpoints.SaveAsync(channelId, folder.FullName, committed.Checkpoint, CancellationToken.None);
                 throw;
             }
-            if (previous is { } last) await SaveWhenCommittedAsync(folder, last, ct);
+            while (committing.TryDequeue(out var batch)) await SaveWhenCommittedAsync(folder, batch, ct);
             await FinishFolderAsync(plan, ct);
         }
         Status.Set(new MailboxSyncSnapshot(MailboxSyncState.Idle, done, total));
