@@ -49,9 +49,21 @@ public static class DerivedData
     {
         public async ValueTask DisposeAsync()
         {
-            // The pooled connection goes back as it came: other work on it stays fully durable.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL;");
-            await db.Database.CloseConnectionAsync();
+            try
+            {
+                // The pooled connection goes back as it came: other work on it stays fully durable.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL;");
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            {
+                // It can't be told to: it must not be handed out again.
+                if (db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection connection)
+                    Microsoft.Data.Sqlite.SqliteConnection.ClearPool(connection);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
     }
 
