@@ -125,17 +125,7 @@ public sealed class ChannelsPageTests(SetUpLiaisonApp app, MailServers mail) : I
         return message;
     }
 
-    private async Task<IPage> SignInAsync(string path)
-    {
-        var page = await app.NewPageAsync();
-        await page.GotoAsync(path);
-        await Expect(page).ToHaveURLAsync(new Regex("/login"));
-        await page.GetByLabel("E-mail").FillAsync(SetUpLiaisonApp.OwnerEmail);
-        await page.GetByLabel("Password").FillAsync(SetUpLiaisonApp.OwnerPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"));
-        return page;
-    }
+    private Task<IPage> SignInAsync(string path) => app.SignedInPageAsync(path);
 
     private async Task<long> CreateClientAsync(string client, string contact, string address)
     {

@@ -73,17 +73,7 @@ public sealed class EmailComposerTests(SetUpLiaisonApp app) : IClassFixture<SetU
         Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
     }
 
-    private async Task<IPage> SignInAsync(string path)
-    {
-        var page = await app.NewPageAsync();
-        await page.GotoAsync(path);
-        await Expect(page).ToHaveURLAsync(new Regex("/login"));
-        await page.GetByLabel("E-mail").FillAsync(SetUpLiaisonApp.OwnerEmail);
-        await page.GetByLabel("Password").FillAsync(SetUpLiaisonApp.OwnerPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"));
-        return page;
-    }
+    private Task<IPage> SignInAsync(string path) => app.SignedInPageAsync(path);
 
     private async Task ConnectMailboxAsync(Dictionary<string, string> settings)
     {

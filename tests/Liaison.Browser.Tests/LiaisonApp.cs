@@ -147,4 +147,17 @@ public sealed class SetUpLiaisonApp : LiaisonApp
         await RunCommandAsync("setup", "--owner-email", OwnerEmail, "--password", OwnerPassword, "--name", "Olga Owner", "--workspace", "Olga's studio");
         ApiToken = await RunCommandAsync("token", "create", "--name", "browser-test");
     }
+
+    /// <summary>Opens <paramref name="path"/> in a new page, signs in as the owner on the login page it is sent to, and lands back on it.</summary>
+    public async Task<IPage> SignedInPageAsync(string path)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(path);
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));
+        await page.GetByLabel("E-mail").FillAsync(OwnerEmail);
+        await page.GetByLabel("Password").FillAsync(OwnerPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(path) + "$"));
+        return page;
+    }
 }

@@ -95,17 +95,7 @@ public sealed class LiveInboundTests(SetUpLiaisonApp app) : IClassFixture<SetUpL
         await Screens.CaptureAsync(page, "undelivered");
     }
 
-    private async Task<IPage> SignInAsync(string path)
-    {
-        var page = await app.NewPageAsync();
-        await page.GotoAsync(path);
-        await Expect(page).ToHaveURLAsync(new Regex("/login"));
-        await page.GetByLabel("E-mail").FillAsync(SetUpLiaisonApp.OwnerEmail);
-        await page.GetByLabel("Password").FillAsync(SetUpLiaisonApp.OwnerPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"));
-        return page;
-    }
+    private Task<IPage> SignInAsync(string path) => app.SignedInPageAsync(path);
 
     /// <summary>Connects a channel on the channels page as the owner would; returns its id, read from its webhook URL.</summary>
     private static async Task<long> ConnectWhatsAppAsync(IPage page, string name)
