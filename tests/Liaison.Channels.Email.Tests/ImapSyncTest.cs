@@ -114,7 +114,8 @@ public sealed class ImapSyncTest(MailServers servers)
         {
             await (await MailServers.FolderAsync(imap, "Archive")).DeleteAsync();
         }
-        await Task.Delay(1100); // Dovecot derives UIDVALIDITY from the clock's seconds
+        // Dovecot derives a new folder's UIDVALIDITY from the clock's seconds: wait until it can differ.
+        while (DateTimeOffset.UtcNow.ToUnixTimeSeconds() <= before!.UidValidity) await Task.Delay(20, TestContext.Current.CancellationToken);
         await servers.AppendAsync(owner, "Archive", [.. mails, MimeMessage.Load(new MemoryStream(withoutId)), Corpus.Mail(subject: "New one", to: owner)]);
         var handed = await Sync(settings).SyncOnceAsync(TestContext.Current.CancellationToken);
         var after = await _checkpoints.GetAsync(ChannelId, "Archive", TestContext.Current.CancellationToken);
