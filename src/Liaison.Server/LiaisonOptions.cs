@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Liaison.Server;
 
@@ -21,6 +22,7 @@ public sealed class LiaisonOptions
     [Range(1, long.MaxValue)]
     public long MaxAttachmentBytes { get; set; } = 100L * 1024 * 1024;
 
+    [ValidateObjectMembers]
     public InboundOptions Inbound { get; set; } = new();
 
     public string FullDataDirectory => Path.GetFullPath(DataDirectory);
@@ -47,6 +49,14 @@ public sealed class InboundOptions
     /// <summary>Serves POST /diagnostics/bare-webhook, which only answers 200: the benchmark's denominator. Off in production.</summary>
     public bool BareEndpoint { get; set; }
 }
+
+/// <summary>
+/// Validates the whole "Liaison" section at start-up, nested sections included: the reflection-based
+/// <c>ValidateDataAnnotations</c> checks only the top level, so a <c>[Range]</c> on
+/// <c>Liaison:Inbound</c> was never applied. Generated at compile time, so no attribute is missed.
+/// </summary>
+[OptionsValidator]
+public sealed partial class LiaisonOptionsValidator : IValidateOptions<LiaisonOptions>;
 
 public enum DatabaseProvider
 {

@@ -23,6 +23,7 @@ builder.Services.AddLiaisonUi();
 var app = builder.Build();
 if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(app, args);
 
+if (!await DataDirectoryLock.TakeForAsync(app)) return 1;
 await app.Services.MigrateLiaisonDatabaseAsync();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -16,6 +16,7 @@ using Liaison.Server.Features.Timeline;
 using Liaison.Server.Features.UnknownSenders;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
@@ -27,7 +28,8 @@ public static class FeatureServices
 {
     public static IServiceCollection AddLiaisonOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<LiaisonOptions>().Bind(configuration.GetSection(LiaisonOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LiaisonOptions>().Bind(configuration.GetSection(LiaisonOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LiaisonOptions>, LiaisonOptionsValidator>();
         services.AddSingleton<IClock>(SystemClock.Instance);
         return services;
     }

@@ -10,14 +10,18 @@ namespace Liaison.Server.Features.Channels;
 /// <summary>
 /// Finds a channel's adapter and decrypted settings for every webhook request without a database
 /// round trip: entries are kept for a short while (another instance's change shows within that time;
-/// this instance's changes invalidate at once). Unknown ids are remembered too, so a flood of them
-/// cannot turn into a flood of queries.
+/// this instance's changes invalidate at once). Unknown ids are answered from the set of existing
+/// channel ids, loaded at most once per freshness period: a flood of random <c>/hooks/{id}</c> calls
+/// neither turns into a flood of queries nor grows memory, which stays bounded by the channels that exist.
 /// </summary>
 public sealed class ChannelDirectory(IEnumerable<IChannelAdapter> adapters, IDbContextFactory<LiaisonDb> dbs, ChannelSettingsProtector protector, IClock clock)
 {
     private static readonly Duration FreshFor = Duration.FromSeconds(30);
     private readonly Dictionary<ChannelKind, IChannelAdapter> byKind = adapters.ToDictionary(a => a.Kind);
     private readonly ConcurrentDictionary<long, Entry> cache = new();
+    private volatile ExistingIds? existing;
+
+    private sealed record ExistingIds(HashSet<long> Ids, Instant LoadedAt);
 
     public sealed record Entry(long ChannelId, IChannelAdapter? Adapter, ChannelSettings Settings, bool Connected, Instant LoadedAt)
     {
@@ -33,6 +37,14 @@ public sealed class ChannelDirectory(IEnumerable<IChannelAdapter> adapters, IDbC
         var now = clock.GetCurrentInstant();
         if (cache.TryGetValue(channelId, out var cached) && now - cached.LoadedAt < FreshFor) return cached;
         await using var db = await dbs.CreateDbContextAsync(ct);
+        var ids = existing;
+        if (ids is null || now - ids.LoadedAt >= FreshFor)
+            existing = ids = new ExistingIds((await db.Channels.AsNoTracking().Select(c => c.Id).ToListAsync(ct)).ToHashSet(), now);
+        if (!ids.Ids.Contains(channelId))
+        {
+            cache.TryRemove(channelId, out _);
+            return new Entry(channelId, null, ChannelSettings.Empty, false, now);
+        }
         var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == channelId, ct);
         var settings = channel is null ? null : await db.ChannelSettings.AsNoTracking().FirstOrDefaultAsync(s => s.ChannelId == channelId, ct);
         var entry = new Entry(
@@ -45,5 +57,13 @@ public sealed class ChannelDirectory(IEnumerable<IChannelAdapter> adapters, IDbC
         return entry;
     }
 
-    public void Forget(long channelId) => cache.TryRemove(channelId, out _);
+    /// <summary>This instance changed, connected or disconnected <paramref name="channelId"/>: the next request reads it afresh.</summary>
+    public void Forget(long channelId)
+    {
+        cache.TryRemove(channelId, out _);
+        existing = null;
+    }
+
+    /// <summary>How many channels are held in memory: bounded by the channels that exist, whatever ids are asked for.</summary>
+    internal int CachedCount => cache.Count;
 }

@@ -50,6 +50,7 @@ public static class ChannelsApi
             db.ChannelSettings.Add(new ChannelSettingsRecord(channel.Id, protector.Protect(settings)));
             return true;
         }, ct);
+        directory.Forget(channel.Id);
         pulling.Refresh();
         return TypedResults.Created($"/api/channels/{channel.Id}", View(channel, settings.Keys) with { Fetches = pulling.Fetches(channel.Kind) });
     }
