@@ -40,6 +40,12 @@ public static class DataServices
             await db.Database.OpenConnectionAsync(ct);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
+        var unknown = (await db.Database.GetAppliedMigrationsAsync(ct)).Except(db.Database.GetMigrations()).ToList();
+        if (unknown.Count > 0)
+            throw new InvalidOperationException(
+                $"The database was created by another version of Liaison: it has migration {unknown[0]}, which this version does not know. " +
+                "Development builds before the first release squashed their migrations into one: recreate a development database " +
+                $"(stop the server, move {options.FullDataDirectory} aside, start again) or run the version that created it.");
         await db.Database.MigrateAsync(ct);
     }
 
