@@ -17,8 +17,16 @@ namespace Liaison.Channels.Email;
 /// Direction comes from From: one of the mailbox's own addresses (<c>address</c>, <c>aliases</c>)
 /// means we sent it, from this mailbox or another client, and it joins the thread as outbound.
 /// </remarks>
-public sealed class EmailAdapter : IChannelAdapter
+public sealed class EmailAdapter(MailLimits? limits = null) : IChannelAdapter
 {
+    /// <summary>
+    /// How deep multiparts (and attached mails) are read as such; deeper ones stay one opaque part.
+    /// MimeKit's parser recurses per level, and real mail nests a handful.
+    /// </summary>
+    public const int MaxMimeDepth = 32;
+
+    private readonly MailLimits _limits = limits ?? new MailLimits();
+
     static EmailAdapter() => MailCharsets.EnsureRegistered();
 
     public ChannelKind Kind => ChannelKind.Email;
@@ -88,7 +96,7 @@ public sealed class EmailAdapter : IChannelAdapter
         var mime = Load(payload);
         try
         {
-            return Describe(mime, EmailSettings.OwnAddressesOf(settings));
+            return Describe(mime, EmailSettings.OwnAddressesOf(settings), _limits);
         }
         catch
         {
@@ -105,6 +113,7 @@ public sealed class EmailAdapter : IChannelAdapter
             // Headers first, to learn which charset their raw 8-bit bytes (if any) are in; MimeKit
             // tries UTF-8 and falls back to ParserOptions.CharsetEncoding for such headers.
             var options = ParserOptions.Default.Clone();
+            options.MaxMimeDepth = MaxMimeDepth;
             var headers = HeaderList.Load(options, payload);
             var raw8Bit = headers.SelectMany(h => h.RawValue).ToArray();
             if (raw8Bit.Any(b => b >= 0x80)) options.CharsetEncoding = MailCharsets.Guess(raw8Bit);
@@ -125,7 +134,7 @@ public sealed class EmailAdapter : IChannelAdapter
         }
     }
 
-    private static EmailContent Describe(MimeMessage mime, IReadOnlySet<string> own)
+    private static EmailContent Describe(MimeMessage mime, IReadOnlySet<string> own, MailLimits limits)
     {
         var from = mime.From.Mailboxes.FirstOrDefault() ?? mime.Sender
             ?? throw new UnreadableEmailException("The mail has no From address, so it cannot be attributed to anyone.");
@@ -136,17 +145,19 @@ public sealed class EmailAdapter : IChannelAdapter
 
         var (plainPart, htmlPart) = BodyParts(mime);
         var html = htmlPart is null ? null : TextOf(htmlPart);
+        var prepared = html is null ? null : MailHtml.Prepare(html, withText: plainPart is null);
         // One line-end convention and no trailing blank lines, whatever the sender's client did.
-        var text = (plainPart is not null ? TextOf(plainPart)
-            : html is not null ? MailHtml.ToText(html)
-            : "").ReplaceLineEndings("\n").TrimEnd();
-        var referenced = html is null ? new HashSet<string>() : ReferencedContentIds(html);
+        var text = (plainPart is not null ? TextOf(plainPart) : prepared?.Text ?? "").ReplaceLineEndings("\n").TrimEnd();
+        var referenced = prepared?.Html is null ? new HashSet<string>() : ReferencedContentIds(prepared.Html);
 
+        // Empty parts are nothing to keep; past the cap the parts are counted, not extracted (the raw mail stays stored).
         var attachments = new List<EmailAttachment>();
+        var leftOut = 0;
         foreach (var part in mime.BodyParts)
         {
-            if (ReferenceEquals(part, plainPart) || ReferenceEquals(part, htmlPart)) continue;
-            attachments.Add(AttachmentOf(part, attachments.Count + 1, referenced));
+            if (ReferenceEquals(part, plainPart) || ReferenceEquals(part, htmlPart) || IsEmpty(part)) continue;
+            if (attachments.Count >= limits.MaxAttachmentsPerMessage) leftOut++;
+            else attachments.Add(AttachmentOf(part, attachments.Count + 1, referenced));
         }
 
         var message = new InboundMessage(
@@ -156,11 +167,13 @@ public sealed class EmailAdapter : IChannelAdapter
             counterpart.Address,
             string.IsNullOrWhiteSpace(counterpart.Name) ? null : counterpart.Name.Trim(),
             text,
-            html is null ? null : MailHtml.Sanitize(html),
+            prepared?.Html,
             mime.Subject?.Trim(),
             MailThreading.ThreadKey(mime),
             attachments.Select(a => new InboundAttachment(a.FileName, a.ContentType)).ToList(),
-            MailAutomation.IsAutomated(mime));
+            MailAutomation.IsAutomated(mime),
+            FormattingWithheld: prepared?.Withheld ?? false,
+            AttachmentsLeftOut: leftOut);
         return new EmailContent(mime, message, attachments);
     }
 
@@ -197,10 +210,33 @@ public sealed class EmailAdapter : IChannelAdapter
         return MailCharsets.Decode(decoded.GetBuffer().AsSpan(0, (int)decoded.Length));
     }
 
+    /// <summary>A part with nothing in it: no content, or content that decodes to no bytes (a mail of 20,000 such parts was sent to try us).</summary>
+    private static bool IsEmpty(MimeEntity part)
+    {
+        switch (part)
+        {
+            case MessagePart { Message: null }:
+                return true;
+            case MimePart mime:
+                if (mime.Content?.Stream is not { } stream) return true;
+                if (stream.Length == 0) return true;
+                // Only a few encoded bytes can decode to nothing (line breaks, padding); larger parts aren't decoded here.
+                if (stream.Length > 16) return false;
+                using (var decoded = new MemoryStream())
+                {
+                    mime.Content.DecodeTo(decoded);
+                    return decoded.Length == 0;
+                }
+            default:
+                return false;
+        }
+    }
+
     private static EmailAttachment AttachmentOf(MimeEntity part, int number, HashSet<string> referencedIds)
     {
         var contentType = part.ContentType.MimeType.ToLowerInvariant();
-        var contentId = string.IsNullOrWhiteSpace(part.ContentId) ? null : part.ContentId.Trim();
+        // A content id names the part in the HTML's cid: sources; only plain ones are taken (one ending in a quote was used to write attributes).
+        var contentId = string.IsNullOrWhiteSpace(part.ContentId) || !MailHtml.IsSafeContentId(part.ContentId.Trim()) ? null : part.ContentId.Trim();
         var fileName = (part as MimePart)?.FileName;
         // Until InboundAttachment carries a content id, a part the HTML shows through cid: is named
         // "cid:<id>", which is what the sanitised HTML's src says (see the report on issue 6).
@@ -243,4 +279,14 @@ public sealed class EmailAdapter : IChannelAdapter
         }
         return Instant.FromUnixTimeSeconds(0);
     }
+}
+
+/// <summary>What one mail may make the server keep.</summary>
+public sealed class MailLimits
+{
+    /// <summary>
+    /// Attachments extracted from one mail; the rest are counted on the message (the raw mail is
+    /// kept). A mail of 20,000 parts made a 4.5 MB timeline page.
+    /// </summary>
+    public int MaxAttachmentsPerMessage { get; init; } = 100;
 }

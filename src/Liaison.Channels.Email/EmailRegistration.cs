@@ -18,6 +18,7 @@ public static class EmailRegistration
         var options = new ImapSyncOptions();
         configure?.Invoke(options);
         services.TryAddSingleton(options);
+        services.TryAddSingleton(new MailLimits());
         services.TryAddSingleton<EmailAdapter>();
         services.AddSingleton<IChannelAdapter>(sp => sp.GetRequiredService<EmailAdapter>());
         services.TryAddSingleton<SmtpSender>();

@@ -43,6 +43,10 @@ public sealed class InboundOptions
     [Range(1, 10_000)]
     public int MaxBatch { get; set; } = 512;
 
+    /// <summary>Attachments extracted from one mail; the rest are counted on the message and stay in the stored raw mail.</summary>
+    [Range(1, 10_000)]
+    public int MaxAttachmentsPerMessage { get; set; } = 100;
+
     /// <summary>Whether this instance turns stored deliveries into messages. An instance that only receives can leave it to others.</summary>
     public bool Process { get; set; } = true;
 

@@ -12,6 +12,8 @@ public abstract record InboundItem(string ProviderMessageId, Instant At);
 /// </summary>
 /// <param name="ThreadKey">the channel's thread (a mail thread's root Message-ID, a chat id); null: one chat per address.</param>
 /// <param name="IsAutomated">auto-replies, newsletters, notifications: kept, never counted as needing an answer.</param>
+/// <param name="FormattingWithheld">the channel sent HTML too large or complex to sanitise safely: <see cref="Html"/> is null, the text is shown with a note.</param>
+/// <param name="AttachmentsLeftOut">attachments past the channel's cap, counted, not extracted (the raw delivery is kept).</param>
 public sealed record InboundMessage(
     string ProviderMessageId,
     Instant At,
@@ -23,7 +25,9 @@ public sealed record InboundMessage(
     string? Subject = null,
     string? ThreadKey = null,
     IReadOnlyList<InboundAttachment>? Attachments = null,
-    bool IsAutomated = false) : InboundItem(ProviderMessageId, At);
+    bool IsAutomated = false,
+    bool FormattingWithheld = false,
+    int AttachmentsLeftOut = 0) : InboundItem(ProviderMessageId, At);
 
 /// <summary>
 /// An attachment that came inside the delivery — as bytes (<see cref="Content"/>) or, for large ones,

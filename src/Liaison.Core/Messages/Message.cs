@@ -80,6 +80,10 @@ public sealed class Message
     public Instant? DeletedAt { get; private set; }
     /// <summary>For outbound messages: how far the provider got it (sent, delivered, read, failed).</summary>
     public Inbound.DeliveryState? DeliveryState { get; private set; }
+    /// <summary>The channel sent HTML too large or complex to sanitise safely: <see cref="Html"/> is null and the text is shown with a note.</summary>
+    public bool FormattingWithheld { get; private set; }
+    /// <summary>Attachments past the channel's cap per message: counted here, not extracted; the raw delivery is kept.</summary>
+    public int AttachmentsLeftOut { get; private set; }
 
     public void PlaceWith(long clientId, long contactId, long conversationId)
     {
@@ -98,6 +102,14 @@ public sealed class Message
     }
 
     public void MarkNoAnswerNeeded() => NeedsAnswer = false;
+
+    /// <summary>Records what of the delivery is not shown: its formatting, and attachments past the cap.</summary>
+    public void RecordLeftOut(bool formattingWithheld, int attachmentsLeftOut)
+    {
+        if (attachmentsLeftOut < 0) throw new DomainRuleException("message.attachments.leftOut", "A count of attachments left out is not negative.", "attachmentsLeftOut");
+        FormattingWithheld = formattingWithheld;
+        AttachmentsLeftOut = attachmentsLeftOut;
+    }
 
     /// <summary>Takes the edited text and returns the one it replaces, for the caller to keep in history.</summary>
     public string RecordEdit(string newText, Instant at)

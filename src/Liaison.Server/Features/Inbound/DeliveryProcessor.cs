@@ -255,7 +255,7 @@ public sealed class DeliveryProcessor(
             var kind = r.Channel.Adapter!.Kind;
             return new RecordMessage.Incoming(
                 kind, m.Direction, IdentityAddress.Normalize(kind, m.CounterpartAddress, options.Value.DefaultPhoneRegion), m.CounterpartName, m.Text, m.At,
-                m.Subject, m.Html, m.ThreadKey, m.ProviderMessageId, r.Channel.ChannelId, m.IsAutomated);
+                m.Subject, m.Html, m.ThreadKey, m.ProviderMessageId, r.Channel.ChannelId, m.IsAutomated, m.FormattingWithheld, m.AttachmentsLeftOut);
         }).ToList();
         var recorded = await MessageBatch.RecordAsync(db, incoming, now, ct);
         for (var i = 0; i < run.Count; i++)

@@ -2,6 +2,7 @@ using Liaison.Channels.Email;
 using Liaison.Channels.WhatsApp;
 using Liaison.Core.Inbound;
 using Liaison.Server.Features.Channels;
+using Microsoft.Extensions.Options;
 
 namespace Liaison.Server.Features.Inbound;
 
@@ -11,6 +12,7 @@ public static class InboundServices
     public static IServiceCollection AddLiaisonInbound(this IServiceCollection services)
     {
         services.AddWhatsAppChannel();
+        services.AddSingleton(sp => new MailLimits { MaxAttachmentsPerMessage = sp.GetRequiredService<IOptions<LiaisonOptions>>().Value.Inbound.MaxAttachmentsPerMessage });
         services.AddEmailChannel();
 
         services.AddSingleton<ChannelSettingsProtector>();

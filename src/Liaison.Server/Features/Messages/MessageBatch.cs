@@ -41,6 +41,7 @@ public static class MessageBatch
             var message = new Message(incoming.Channel, incoming.Direction, incoming.CounterpartAddress, incoming.Text, incoming.OccurredAt, now,
                 incoming.ChannelId, incoming.Subject, incoming.Html, incoming.ProviderMessageId, incoming.ThreadKey);
             if (incoming.IsAutomated) message.MarkNoAnswerNeeded();
+            if (incoming.FormattingWithheld || incoming.AttachmentsLeftOut > 0) message.RecordLeftOut(incoming.FormattingWithheld, incoming.AttachmentsLeftOut);
             if (owners.TryGetValue((incoming.Channel, incoming.CounterpartAddress), out var owner))
             {
                 var conversation = conversations[i]!;

@@ -30,22 +30,24 @@ public static class RecordMessage
     public sealed record Incoming(
         ChannelKind Channel, MessageDirection Direction, string CounterpartAddress, string? CounterpartName, string Text, Instant OccurredAt,
         string? Subject = null, string? Html = null, string? ThreadKey = null, string? ProviderMessageId = null, long? ChannelId = null,
-        bool IsAutomated = false);
+        bool IsAutomated = false, bool FormattingWithheld = false, int AttachmentsLeftOut = 0);
 
     public static RouteGroupBuilder MapMessages(this RouteGroupBuilder api)
     {
         api.MapPost("/messages", async Task<Created<Recorded>> (Request request, LiaisonDb db, IClock clock, IOptions<LiaisonOptions> options, CancellationToken ct) =>
         {
             var kind = RequestValues.Kind(request.Channel, "channel");
+            // HTML from outside is sanitised like mail's (no scripts, forms, remote loads) before anyone
+            // renders it, within the same caps; a dropped request stops it.
+            var html = request.Html is null ? null : Liaison.Channels.Email.MailHtml.Prepare(request.Html, withText: string.IsNullOrWhiteSpace(request.Text), ct);
             var incoming = new Incoming(
                 kind,
                 request.Direction is null ? MessageDirection.Inbound : RequestValues.Enum<MessageDirection>(request.Direction, "direction"),
                 IdentityAddress.Normalize(kind, request.Counterpart, options.Value.DefaultPhoneRegion) is var address ? address : "",
                 request.CounterpartName,
-                request.Text ?? "",
+                string.IsNullOrWhiteSpace(request.Text) ? html?.Text ?? request.Text ?? "" : request.Text,
                 request.OccurredAt is null ? clock.GetCurrentInstant() : RequestValues.Instant(request.OccurredAt, "occurredAt"),
-                // HTML from outside is sanitised like mail's (no scripts, forms, remote loads) before anyone renders it.
-                request.Subject, request.Html is null ? null : Liaison.Channels.Email.MailHtml.Sanitize(request.Html), request.ThreadKey, request.ProviderMessageId);
+                request.Subject, html?.Html, request.ThreadKey, request.ProviderMessageId, FormattingWithheld: html?.Withheld ?? false);
             if (string.IsNullOrWhiteSpace(incoming.Text) && string.IsNullOrWhiteSpace(incoming.Html))
                 throw new Core.DomainRuleException("message.text.required", "A message needs text.", "text");
             var recorded = await RecordAsync(db, incoming, clock.GetCurrentInstant(), ct);

@@ -384,6 +384,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int>("AttachmentsLeftOut")
+                        .HasColumnType("integer")
+                        .HasColumnName("attachments_left_out");
+
                     b.Property<long?>("ChannelId")
                         .HasColumnType("bigint")
                         .HasColumnName("channel_id");
@@ -430,6 +434,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.Property<Instant?>("EditedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("edited_at");
+
+                    b.Property<bool>("FormattingWithheld")
+                        .HasColumnType("boolean")
+                        .HasColumnName("formatting_withheld");
 
                     b.Property<string>("Html")
                         .HasColumnType("text")

@@ -362,6 +362,10 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<int>("AttachmentsLeftOut")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attachments_left_out");
+
                     b.Property<long?>("ChannelId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("channel_id");
@@ -408,6 +412,10 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     b.Property<long?>("EditedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("edited_at");
+
+                    b.Property<bool>("FormattingWithheld")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("formatting_withheld");
 
                     b.Property<string>("Html")
                         .HasColumnType("TEXT")
