@@ -20,6 +20,12 @@ public sealed class WhatsAppAdapter : IChannelAdapter
     public const string AppSecret = "appSecret";
     public const string VerifyToken = "verifyToken";
     private const string SignatureHeader = "X-Hub-Signature-256";
+    // Meta's notifications nest about ten levels at most (entry, changes, value, statuses, status,
+    // errors, error_data); a body nested deeper than this is refused as malformed before it is stored. Both readers below are iterative, and
+    // System.Text.Json enforces the depth itself: no deep body can reach a recursive walk.
+    private const int MaxDepth = 32;
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
     public ChannelKind Kind => ChannelKind.WhatsApp;
 
@@ -50,7 +56,7 @@ public sealed class WhatsAppAdapter : IChannelAdapter
     public DeliveryKey Identify(ReadOnlySpan<byte> body)
     {
         var ids = new StringBuilder();
-        var reader = new Utf8JsonReader(body);
+        var reader = new Utf8JsonReader(body, ReaderOptions);
         try
         {
             // A streaming pass: the key needs only the ids, and this runs on every request before the commit.
@@ -102,7 +108,7 @@ public sealed class WhatsAppAdapter : IChannelAdapter
 
     public IReadOnlyList<InboundItem> Parse(ReadOnlyMemory<byte> body, ChannelSettings settings)
     {
-        using var document = JsonDocument.Parse(body);
+        using var document = JsonDocument.Parse(body, DocumentOptions);
         var root = document.RootElement;
         if (!root.TryGetProperty("object", out var kind) || kind.GetString() != "whatsapp_business_account" || !root.TryGetProperty("entry", out var entries))
             throw new FormatException("Not a WhatsApp Business Account notification: no object \"whatsapp_business_account\" with entries.");

@@ -39,6 +39,14 @@ public sealed class InboundOptions
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 8;
 
+    /// <summary>
+    /// Attempts at a delivery that never finished (the server stopped while processing it: a crash,
+    /// running out of memory) before it is set aside on the Undelivered page instead of being tried at
+    /// the next start again. Two: a kill during one attempt is bad luck, twice in a row it is the delivery.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxCrashes { get; set; } = 2;
+
     /// <summary>Deliveries committed together at most: one transaction, one fsync, for a burst.</summary>
     [Range(1, 10_000)]
     public int MaxBatch { get; set; } = 512;

@@ -22,8 +22,12 @@ namespace Liaison.Server.Features.Inbound;
 /// </summary>
 public sealed class DeliveryProcessor(
     IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, AttachmentStore attachments, DeliveryProcessingSignal signal, DeliveryWriter writer, WriteTurns turns,
-    LiveUpdates live, IClock clock, IOptions<LiaisonOptions> options, ILogger<DeliveryProcessor> log) : BackgroundService
+    LiveUpdates live, IClock clock, IOptions<LiaisonOptions> options, IConfiguration configuration, ILogger<DeliveryProcessor> log) : BackgroundService
 {
+    // Test-only, never documented: the real-server crash test stops the process on a marked message,
+    // as a stack overflow in a parser would. Off unless a test sets it.
+    private readonly string? crashOnText = configuration["Liaison:Testing:CrashOnText"] is { Length: > 0 } marker ? marker : null;
+
     // Long enough for one claimed batch; short, because a crashed instance's claims wait this long for another.
     private static readonly Duration Lease = Duration.FromSeconds(10);
     // Small while deliveries stream in: on SQLite a batch is one write turn, and webhook requests wait for the turn to pass.
@@ -46,13 +50,20 @@ public sealed class DeliveryProcessor(
                 if (store is null)
                 {
                     store = await DeliveryStore.OpenAsync(options.Value, stoppingToken);
-                    await store.ReleaseOrphanedLeasesAsync(stoppingToken);
+                    await store.ReleaseOrphanedLeasesAsync(clock.GetCurrentInstant(), stoppingToken);
                 }
                 var batchSize = await writer.WaitWhileBusyAsync(TimeSpan.FromSeconds(1), stoppingToken) ? QuietBatchSize : BusyBatchSize;
                 var now = clock.GetCurrentInstant();
-                List<long> claimed;
+                Claim claim;
                 using (await turns.TakeAsync(stoppingToken))
-                    claimed = await store.ClaimAsync(now, now + Lease, batchSize, stoppingToken);
+                    claim = await store.ClaimAsync(now, now + Lease, batchSize, options.Value.Inbound.MaxCrashes, stoppingToken);
+                var claimed = claim.Claimed;
+                if (claim.SetAside.Count > 0)
+                {
+                    log.LogError("Deliveries {DeliveryIds} stopped the server while being processed, {MaxCrashes} times each; set aside on the Undelivered page",
+                        claim.SetAside, options.Value.Inbound.MaxCrashes);
+                    live.PublishUndelivered();
+                }
                 var preparing = claimed.Count > 0 ? Task.Run(() => PrepareOrFailAsync(claimed, stoppingToken), stoppingToken) : null;
                 if (ready is not null)
                 {
@@ -68,8 +79,9 @@ public sealed class DeliveryProcessor(
                     else if (claimed.Count == batchSize) ready = prepared;
                     else await RecordOrOneByOneAsync(prepared, stoppingToken);
                 }
-                // Otherwise sleep until new ones commit, or a retry falls due.
-                if (claimed.Count < batchSize) await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                // Otherwise sleep until new ones commit, or a retry falls due. A claim cut short by a
+                // delivery to be tried alone, or set aside, has more waiting behind it.
+                if (claimed.Count < batchSize && claim.SetAside.Count == 0 && !await store.HasDueAsync(clock.GetCurrentInstant(), stoppingToken)) await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -93,15 +105,24 @@ public sealed class DeliveryProcessor(
     /// A delivery its adapter can't read is set aside as failed at once; if the transaction fails,
     /// each delivery is tried on its own, so one bad delivery only holds up itself.
     /// </summary>
-    public async Task ProcessBatchAsync(IReadOnlyList<long> ids, CancellationToken ct)
+    private async Task ProcessBatchAsync(IReadOnlyList<long> ids, CancellationToken ct)
     {
         var (prepared, failure) = await PrepareOrFailAsync(ids, ct);
         if (prepared is null) await OneByOneAsync(ids, failure!, ct);
         else await RecordOrOneByOneAsync(prepared, ct);
     }
 
-    /// <summary>Processes one stored delivery now; the Retry button and tests take the same path as the loop.</summary>
-    public Task ProcessAsync(long deliveryId, CancellationToken ct) => ProcessBatchAsync([deliveryId], ct);
+    /// <summary>
+    /// Processes one stored delivery now, the Retry button's path: its attempt counted first, as a
+    /// claim would, then the same steps as the loop.
+    /// </summary>
+    public async Task ProcessAsync(long deliveryId, CancellationToken ct)
+    {
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        using (await turns.TakeAsync(ct))
+            await db.InboundDeliveries.Where(d => d.Id == deliveryId).BeginAttemptAsync(clock.GetCurrentInstant() + Lease, ct);
+        await ProcessBatchAsync([deliveryId], ct);
+    }
 
     private async Task RecordOrOneByOneAsync(PreparedBatch batch, CancellationToken ct)
     {
@@ -174,6 +195,7 @@ public sealed class DeliveryProcessor(
             Parallel.For(0, deliveries.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1), CancellationToken = ct }, i =>
             {
                 var (items, unreadable) = Read(deliveries[i], payloads[i], channels[i]);
+                if (crashOnText is not null) CrashIfMarked(items);
                 reads[i] = (items is null ? null : Task.Run(() => StoreAttachmentsAsync(items, ct), ct), unreadable);
             });
             var storing = new List<(long DeliveryId, ChannelDirectory.Entry Channel, Task<IReadOnlyList<ReadItem>> Items)>();
@@ -294,6 +316,12 @@ public sealed class DeliveryProcessor(
         {
             return (null, $"The {channel.Adapter.Kind} adapter could not read this delivery: {e.Message}");
         }
+    }
+
+    private void CrashIfMarked(IReadOnlyList<InboundItem>? items)
+    {
+        if (items?.Any(i => i is InboundMessage m && m.Text.Contains(crashOnText!, StringComparison.Ordinal)) == true)
+            Environment.FailFast("Liaison:Testing:CrashOnText matched a delivery being processed.");
     }
 
     /// <summary>

@@ -34,28 +34,73 @@ public abstract class DeliveryStore : IAsyncDisposable
     /// <summary>Stores the batch in one transaction; returns when it is durable.</summary>
     public abstract Task InsertAsync(IReadOnlyList<PendingDelivery> batch, CancellationToken ct);
 
-    /// <summary>Leases up to <paramref name="limit"/> due deliveries to this processor until <paramref name="leaseUntil"/>; returns their ids, oldest first.</summary>
-    public abstract Task<List<long>> ClaimAsync(Instant now, Instant leaseUntil, int limit, CancellationToken ct);
+    /// <summary>
+    /// Leases up to <paramref name="limit"/> due deliveries to this processor until <paramref name="leaseUntil"/>,
+    /// counting the attempt on each in the same statement: durable before the first byte is read, so a
+    /// delivery that kills the process (a stack overflow, running out of memory) has it on record.
+    /// A delivery whose last attempt never finished (its lease left behind) is claimed alone: it may be
+    /// what stopped the server, and must not take a batch of innocent ones down with it again. Once it
+    /// has been attempted <paramref name="maxCrashes"/> times that way it is set aside as failed instead.
+    /// </summary>
+    public abstract Task<Claim> ClaimAsync(Instant now, Instant leaseUntil, int limit, int maxCrashes, CancellationToken ct);
 
     /// <summary>
-    /// At start-up: leases that can only be this server's own, left by a crash, are released so the
-    /// work resumes at once. SQLite has one server by definition; PostgreSQL's leases simply expire.
+    /// At start-up: leases that can only be this server's own, left by a crash, are expired so the
+    /// work resumes at once; they stay set, the mark of an attempt that never finished. SQLite has one
+    /// server by definition; PostgreSQL's leases simply expire.
     /// </summary>
-    public virtual Task ReleaseOrphanedLeasesAsync(CancellationToken ct) => Task.CompletedTask;
+    public virtual Task ReleaseOrphanedLeasesAsync(Instant now, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Whether a delivery is due and free to claim: after a claim cut short, the processor goes on at once instead of sleeping.</summary>
+    public abstract Task<bool> HasDueAsync(Instant now, CancellationToken ct);
+
+    protected static string Due(char p) => $"state = 'Pending' AND next_attempt_at <= {p}now AND (lease_until IS NULL OR lease_until < {p}now)";
 
     protected abstract Task OpenAsync(CancellationToken ct);
 
     public abstract ValueTask DisposeAsync();
 
-    protected static async Task<List<long>> ReadIds(DbCommand command, CancellationToken ct)
+    /// <summary>
+    /// The one claim statement, in the SQL both providers speak: the first <c>limit</c> due deliveries,
+    /// cut before the first whose last attempt never finished, or that one alone when it comes first.
+    /// <paramref name="lockDue"/> is PostgreSQL's row locking, so instances claim disjoint deliveries.
+    /// </summary>
+    protected static string ClaimSql(char p, string lockDue) => $"""
+        WITH due AS (
+            SELECT id, lease_until IS NOT NULL AS unfinished FROM inbound_deliveries
+            WHERE {Due(p)}
+            ORDER BY id LIMIT {p}limit {lockDue}),
+        taken AS (
+            SELECT id FROM due
+            WHERE id < coalesce((SELECT min(id) FROM due WHERE unfinished), 9223372036854775807) OR id = (SELECT min(id) FROM due))
+        UPDATE inbound_deliveries SET
+            state = CASE WHEN {SetAside(p)} THEN 'Failed' ELSE state END,
+            last_error = CASE WHEN {SetAside(p)}
+                THEN 'Processing this delivery stopped the server ' || attempts || ' times; set aside so it cannot stop the next start. Retry processes it again.'
+                ELSE last_error END,
+            lease_until = CASE WHEN {SetAside(p)} THEN NULL ELSE {p}lease END,
+            attempts = CASE WHEN {SetAside(p)} THEN attempts ELSE attempts + 1 END
+        WHERE id IN (SELECT id FROM taken)
+        RETURNING id, state
+        """;
+
+    // SET expressions see the row as it was: a lease still set means the last attempt never finished.
+    private static string SetAside(char p) => $"lease_until IS NOT NULL AND attempts >= {p}maxCrashes";
+
+    protected static async Task<Claim> ReadClaim(DbCommand command, CancellationToken ct)
     {
-        var ids = new List<long>();
+        var claimed = new List<long>();
+        var setAside = new List<long>();
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) ids.Add(reader.GetInt64(0));
-        ids.Sort();
-        return ids;
+        while (await reader.ReadAsync(ct)) (reader.GetString(1) == nameof(DeliveryProcessing.Failed) ? setAside : claimed).Add(reader.GetInt64(0));
+        claimed.Sort();
+        return new Claim(claimed, setAside);
     }
 }
+
+/// <param name="Claimed">leased to this processor, oldest first, their attempt counted.</param>
+/// <param name="SetAside">found to have stopped the server too often: failed now, for the Undelivered page.</param>
+public sealed record Claim(List<long> Claimed, List<long> SetAside);
 
 internal sealed class SqliteDeliveryStore(string connectionString) : DeliveryStore
 {
@@ -106,27 +151,32 @@ internal sealed class SqliteDeliveryStore(string connectionString) : DeliverySto
         await tx.CommitAsync(ct);
     }
 
-    public override async Task ReleaseOrphanedLeasesAsync(CancellationToken ct)
+    public override async Task ReleaseOrphanedLeasesAsync(Instant now, CancellationToken ct)
     {
         await using var release = connection.CreateCommand();
-        release.CommandText = "UPDATE inbound_deliveries SET lease_until = NULL WHERE state = 'Pending' AND lease_until IS NOT NULL";
+        release.CommandText = "UPDATE inbound_deliveries SET lease_until = $expired WHERE state = 'Pending' AND lease_until >= $now";
+        release.Parameters.AddWithValue("$expired", now.ToUnixTimeTicks() - 1);
+        release.Parameters.AddWithValue("$now", now.ToUnixTimeTicks());
         await release.ExecuteNonQueryAsync(ct);
     }
 
-    public override async Task<List<long>> ClaimAsync(Instant now, Instant leaseUntil, int limit, CancellationToken ct)
+    public override async Task<Claim> ClaimAsync(Instant now, Instant leaseUntil, int limit, int maxCrashes, CancellationToken ct)
     {
         await using var claim = connection.CreateCommand();
-        claim.CommandText = """
-            UPDATE inbound_deliveries SET lease_until = $lease
-            WHERE id IN (SELECT id FROM inbound_deliveries
-                         WHERE state = 'Pending' AND next_attempt_at <= $now AND (lease_until IS NULL OR lease_until < $now)
-                         ORDER BY id LIMIT $limit)
-            RETURNING id
-            """;
+        claim.CommandText = ClaimSql('$', "");
         claim.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeTicks());
         claim.Parameters.AddWithValue("$now", now.ToUnixTimeTicks());
         claim.Parameters.AddWithValue("$limit", limit);
-        return await ReadIds(claim, ct);
+        claim.Parameters.AddWithValue("$maxCrashes", maxCrashes);
+        return await ReadClaim(claim, ct);
+    }
+
+    public override async Task<bool> HasDueAsync(Instant now, CancellationToken ct)
+    {
+        await using var due = connection.CreateCommand();
+        due.CommandText = $"SELECT EXISTS (SELECT 1 FROM inbound_deliveries WHERE {Due('$')})";
+        due.Parameters.AddWithValue("$now", now.ToUnixTimeTicks());
+        return Convert.ToInt64(await due.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) != 0;
     }
 
     public override async ValueTask DisposeAsync() => await connection.DisposeAsync();
@@ -175,21 +225,24 @@ internal sealed class PostgresDeliveryStore(string connectionString) : DeliveryS
         await insert.ExecuteNonQueryAsync(ct);
     }
 
-    public override async Task<List<long>> ClaimAsync(Instant now, Instant leaseUntil, int limit, CancellationToken ct)
+    public override async Task<Claim> ClaimAsync(Instant now, Instant leaseUntil, int limit, int maxCrashes, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // SKIP LOCKED: several server instances claim disjoint deliveries without waiting on each other.
-        await using var claim = new NpgsqlCommand("""
-            UPDATE inbound_deliveries SET lease_until = @lease
-            WHERE id IN (SELECT id FROM inbound_deliveries
-                         WHERE state = 'Pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
-                         ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED)
-            RETURNING id
-            """, connection);
+        await using var claim = new NpgsqlCommand(ClaimSql('@', "FOR UPDATE SKIP LOCKED"), connection);
         claim.Parameters.AddWithValue("lease", leaseUntil.ToDateTimeUtc());
         claim.Parameters.AddWithValue("now", now.ToDateTimeUtc());
         claim.Parameters.AddWithValue("limit", limit);
-        return await ReadIds(claim, ct);
+        claim.Parameters.AddWithValue("maxCrashes", maxCrashes);
+        return await ReadClaim(claim, ct);
+    }
+
+    public override async Task<bool> HasDueAsync(Instant now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var due = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM inbound_deliveries WHERE {Due('@')})", connection);
+        due.Parameters.AddWithValue("now", now.ToDateTimeUtc());
+        return (bool)(await due.ExecuteScalarAsync(ct))!;
     }
 
     public override async ValueTask DisposeAsync() => await dataSource.DisposeAsync();

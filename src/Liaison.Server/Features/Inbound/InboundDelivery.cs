@@ -33,15 +33,21 @@ public sealed class InboundDelivery
     public DeliveryProcessing State { get; private set; }
     public int Attempts { get; private set; }
     public Instant NextAttemptAt { get; private set; }
-    /// <summary>While set and in the future, one processor instance is working on it.</summary>
+    /// <summary>
+    /// While set and in the future, one processor instance is working on it. Set but past on a pending
+    /// delivery: its last attempt never finished (the server stopped during it).
+    /// </summary>
     public Instant? LeaseUntil { get; private set; }
     public string? LastError { get; private set; }
     public Instant? ProcessedAt { get; private set; }
 
-    /// <summary>Records a failed attempt: retried with exponential backoff, or given up when <paramref name="permanent"/> or out of attempts.</summary>
+    /// <summary>
+    /// Records how an attempt failed: retried with exponential backoff, or given up when
+    /// <paramref name="permanent"/> or out of attempts. The attempt itself was counted when it was
+    /// claimed (<see cref="DeliveryStore.ClaimAsync"/>), before processing began.
+    /// </summary>
     public void MarkFailed(Instant at, string error, bool permanent, int maxAttempts)
     {
-        Attempts++;
         LastError = error.Length > 2000 ? error[..2000] : error;
         LeaseUntil = null;
         if (permanent || Attempts >= maxAttempts)
@@ -79,14 +85,23 @@ public static class InboundDeliveries
 {
     /// <summary>
     /// Marks <paramref name="deliveries"/> processed in one statement, without loading them: a
-    /// delivery row carries its whole payload, and processing a batch must not read it twice.
+    /// delivery row carries its whole payload, and processing a batch must not read it twice. The
+    /// attempt was counted when it was claimed; clearing the lease marks it finished.
     /// </summary>
     public static Task<int> MarkProcessedAsync(this IQueryable<InboundDelivery> deliveries, Instant at, CancellationToken ct) =>
         deliveries.ExecuteUpdateAsync(set => set
             .SetProperty(d => d.State, DeliveryProcessing.Processed)
             .SetProperty(d => d.ProcessedAt, at)
             .SetProperty(d => d.LeaseUntil, (Instant?)null)
-            .SetProperty(d => d.LastError, (string?)null)
+            .SetProperty(d => d.LastError, (string?)null), ct);
+
+    /// <summary>
+    /// Counts an attempt at one delivery and leases it, durably, before it is processed outside the
+    /// claim (the Retry button): if processing stops the server, the next start knows.
+    /// </summary>
+    public static Task<int> BeginAttemptAsync(this IQueryable<InboundDelivery> deliveries, Instant leaseUntil, CancellationToken ct) =>
+        deliveries.Where(d => d.State == DeliveryProcessing.Pending).ExecuteUpdateAsync(set => set
+            .SetProperty(d => d.LeaseUntil, leaseUntil)
             .SetProperty(d => d.Attempts, d => d.Attempts + 1), ct);
 }
 

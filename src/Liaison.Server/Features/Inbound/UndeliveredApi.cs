@@ -33,7 +33,7 @@ public static class UndeliveredApi
     public static Task<int> CountAsync(LiaisonDb db, CancellationToken ct) => Undelivered(db).CountAsync(ct);
 
     private static IQueryable<InboundDelivery> Undelivered(LiaisonDb db) => db.InboundDeliveries.AsNoTracking()
-        .Where(d => d.State == DeliveryProcessing.Failed || (d.State == DeliveryProcessing.Pending && d.Attempts > 0));
+        .Where(d => d.State == DeliveryProcessing.Failed || (d.State == DeliveryProcessing.Pending && d.LastError != null));
 
     /// <summary>Puts the delivery back in line and processes it at once, so the owner sees the outcome.</summary>
     public static async Task<Results<Ok<UndeliveredView>, NotFound>> Retry(LiaisonDb db, DeliveryProcessor processor, long id, Instant now, LiveUpdates live, CancellationToken ct)
