@@ -28,7 +28,7 @@ public sealed class ApiTokenAuthentication(
         await using var db = await dbs.CreateDbContextAsync(Context.RequestAborted);
         var token = await db.ApiTokens.AsNoTracking()
             .Where(t => t.Hash == hash && t.RevokedAt == null)
-            .Select(t => new { t.Id, t.MemberId, t.LastUsedAt })
+            .Select(t => new { t.Id, t.MemberId, t.LastUsedAt, Role = db.Members.Where(m => m.Id == t.MemberId).Select(m => m.Role).First() })
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (token is null) return AuthenticateResult.Fail("Unknown or revoked API token.");
 
@@ -37,7 +37,11 @@ public sealed class ApiTokenAuthentication(
         if (token.LastUsedAt is null || now - token.LastUsedAt.Value > Duration.FromMinutes(1))
             await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
 
-        var identity = new ClaimsIdentity([new Claim(RequestValues.MemberClaim, token.MemberId.ToString(System.Globalization.CultureInfo.InvariantCulture))], SchemeName);
+        // A token acts as its member, with the member's role: a team member's token is no key to the owner's surfaces.
+        var identity = new ClaimsIdentity([
+            new Claim(RequestValues.MemberClaim, token.MemberId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new Claim(ClaimTypes.Role, token.Role.ToString()),
+        ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

@@ -13,6 +13,13 @@ public static class AuthServices
     /// <summary>The REST API accepts only API tokens: no cookies, so no cross-site request can act as the owner.</summary>
     public const string ApiPolicy = "api";
 
+    /// <summary>
+    /// The owner's surfaces: channels and their secrets, the team and its invitations, exports,
+    /// deleting a client for good and the workspace template. A team member (or their API token)
+    /// gets 403 there. The role comes from <see cref="MemberClaims"/> or the token's member.
+    /// </summary>
+    public const string OwnerPolicy = "owner";
+
     public static IServiceCollection AddLiaisonAuth(this IServiceCollection services)
     {
         // Sign-in cookies and encrypted channel secrets must survive restarts: keys live with the data.
@@ -43,10 +50,17 @@ public static class AuthServices
             o.Cookie.Name = "liaison";
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromDays(14);
+            // A signed-in member on an owner's page is refused, not sent to sign in again as if signed out.
+            o.Events.OnRedirectToAccessDenied = c =>
+            {
+                c.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
         });
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiTokenAuthentication.SchemeName).RequireAuthenticatedUser());
+            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiTokenAuthentication.SchemeName).RequireAuthenticatedUser())
+            .AddPolicy(OwnerPolicy, p => p.RequireAuthenticatedUser().RequireRole(nameof(Core.Workspaces.MemberRole.Owner)));
         services.AddCascadingAuthenticationState();
         services.AddScoped<OwnerSetup>();
         services.AddSingleton<OwnerSetup.State>();

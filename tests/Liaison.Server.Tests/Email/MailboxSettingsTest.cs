@@ -121,7 +121,8 @@ public class MailboxSettingsTest(LiaisonApps apps, MailServers mail)
         await mail.AppendAsync(moved, "INBOX", [Mail(anna, "New 1", "d", to: moved)]);
         await old.WaitUntilIdleAsync(3);
 
-        var form = Form(await SettingsAsync(app, old.ChannelId), ("user", moved), ("address", moved));
+        // Another user is another account: its password is entered again (here the test server's one for every mailbox).
+        var form = Form(await SettingsAsync(app, old.ChannelId), ("user", moved), ("address", moved), ("password", MailServers.Password));
         await (await app.Api().Put($"/api/channels/{old.ChannelId}/settings", new { settings = form })).Json(HttpStatusCode.OK);
 
         await new Mailbox(app, mail, moved, old.ChannelId).WaitUntilIdleAsync(1);

@@ -32,10 +32,12 @@ public static class AgreementsApi
             .WithDescription("receivedAt: ISO 8601 instant (default now); channel: email, telegram, ... (default email); urgency: normal or urgent (default normal).");
         g.MapGet("/clients/{clientId:long}/working-together", async Task<Results<Ok<WorkingTogetherView>, NotFound>> (long clientId, LiaisonDb db, IClock clock, CancellationToken ct) =>
             await WorkingTogetherAsync(db, clientId, clock.GetCurrentInstant(), ct) is { } doc ? TypedResults.Ok(doc) : TypedResults.NotFound());
-        g.MapGet("/agreement-template", async (LiaisonDb db, CancellationToken ct) => TypedResults.Ok(await TemplateViewAsync(db, ct)));
+        // The workspace template is the owner's: it is what every new client's agreement starts from.
+        g.MapGet("/agreement-template", async (LiaisonDb db, CancellationToken ct) => TypedResults.Ok(await TemplateViewAsync(db, ct)))
+            .RequireAuthorization(Auth.AuthServices.OwnerPolicy);
         g.MapPut("/agreement-template", async (HttpRequest request, LiaisonDb db, IClock clock, CancellationToken ct) =>
             TypedResults.Ok(await SaveTemplateAsync(db, await ReadDocumentAsync(request, ct), request.HttpContext.User.MemberId(), clock.GetCurrentInstant(), ct)))
-            .Accepts<AgreementDocument>("application/json");
+            .Accepts<AgreementDocument>("application/json").RequireAuthorization(Auth.AuthServices.OwnerPolicy);
         g.MapGet("/time-zones", (string? search, int? limit) => TypedResults.Ok(FindTimeZones(search, RequestValues.Limit(limit, 10, 50))));
         return api;
     }

@@ -24,7 +24,8 @@ public static class ChannelsApi
 
     public static RouteGroupBuilder MapChannels(this RouteGroupBuilder api)
     {
-        var channels = api.MapGroup("/channels").WithTags("Channels");
+        // Channels hold the owner's mailbox passwords and webhook secrets: a team member's token gets 403 here.
+        var channels = api.MapGroup("/channels").WithTags("Channels").RequireAuthorization(Auth.AuthServices.OwnerPolicy);
         channels.MapPost("/", Connect);
         channels.MapGet("/", List);
         channels.MapDelete("/{id:long}", Disconnect);

@@ -56,8 +56,9 @@ public static class EditChannelSettings
         if (channel.DisconnectedAt is not null)
             throw new DomainConflictException("channel.disconnected", "This channel is disconnected; its settings can no longer be changed. Connect it again instead.");
         var stored = await StoredAsync(db, protector, id, ct);
-        var edited = Merge(stored, request.Settings ?? []);
+        var (edited, kept) = Merge(stored, request.Settings ?? []);
         ChannelSettingsRules.Check(channel.Kind, edited);
+        ChannelSettingsRules.CheckKeptSecrets(channel.Kind, stored, new ChannelSettings(edited), kept);
         var anotherMailbox = !DatabaseMailboxCheckpoints.SameMailbox(stored, new ChannelSettings(edited));
 
         await pulling.ChangeStoppedAsync(id, async () =>
@@ -77,15 +78,17 @@ public static class EditChannelSettings
             $"/hooks/{channel.Id}", edited.Keys.Order(StringComparer.Ordinal).ToList(), pulling.Fetches(channel.Kind), pulling.StatusOf(channel.Id, channel.Kind)));
     }
 
-    private static Dictionary<string, string> Merge(ChannelSettings stored, Dictionary<string, string?> given)
+    /// <returns>the edited settings, and the names of the secrets in them that were kept from the stored ones.</returns>
+    private static (Dictionary<string, string> Edited, IReadOnlySet<string> Kept) Merge(ChannelSettings stored, Dictionary<string, string?> given)
     {
         var edited = new Dictionary<string, string>(StringComparer.Ordinal);
+        var keptSecrets = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, value) in given)
         {
             if (ChannelSettingsRules.IsSecret(name))
             {
                 if (!string.IsNullOrWhiteSpace(value)) edited[name] = value;
-                else if (value is not null && stored[name] is { } kept) edited[name] = kept;
+                else if (value is not null && stored[name] is { } kept && keptSecrets.Add(name)) edited[name] = kept;
             }
             else if (!string.IsNullOrWhiteSpace(value))
             {
@@ -93,8 +96,8 @@ public static class EditChannelSettings
             }
         }
         foreach (var (name, value) in stored.Values)
-            if (ChannelSettingsRules.IsSecret(name) && !given.ContainsKey(name)) edited[name] = value;
-        return edited;
+            if (ChannelSettingsRules.IsSecret(name) && !given.ContainsKey(name) && keptSecrets.Add(name)) edited[name] = value;
+        return (edited, keptSecrets);
     }
 
     private static async Task<ChannelSettings> StoredAsync(LiaisonDb db, ChannelSettingsProtector protector, long id, CancellationToken ct)

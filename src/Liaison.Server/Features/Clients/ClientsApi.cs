@@ -2,6 +2,7 @@ using System.Text.Json;
 using Liaison.Core;
 using Liaison.Core.Clients;
 using Liaison.Server.Data;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -22,12 +23,13 @@ public static class ClientsApi
             List(db, search, archived ?? false, RequestValues.Limit(limit, 100, 1000), ct));
         clients.MapGet("/{id:long}", Get);
         clients.MapPut("/{id:long}", Update);
-        clients.MapDelete("/{id:long}", Delete)
-            .WithDescription("Archives the client. With permanent=true&confirm=true deletes an archived client for good; " +
+        clients.MapDelete("/{id:long}", Delete).AddEndpointFilter(OwnerDeletesForGood)
+            .WithDescription("Archives the client. With permanent=true&confirm=true deletes an archived client for good (the owner only); " +
                              "a client with messages also needs export=true, which writes an export file first and returns it.");
         clients.MapPost("/{id:long}/restore", Restore);
         clients.MapGet("/{id:long}/export", async Task<Results<Ok<ClientExport>, NotFound>> (long id, LiaisonDb db, IClock clock, CancellationToken ct) =>
-            await ClientExport.BuildAsync(db, id, clock.GetCurrentInstant(), ct) is { } export ? TypedResults.Ok(export) : TypedResults.NotFound());
+            await ClientExport.BuildAsync(db, id, clock.GetCurrentInstant(), ct) is { } export ? TypedResults.Ok(export) : TypedResults.NotFound())
+            .RequireAuthorization(Auth.AuthServices.OwnerPolicy);
         return api;
     }
 
@@ -121,8 +123,26 @@ public static class ClientsApi
         return await Get(id, db, ct);
     }
 
+    /// <summary>
+    /// Archiving is everyone's; deleting for good (and the export it may write) is the owner's, with the
+    /// same policy as the owner's endpoints. The value is read as binding reads it (bool.TryParse).
+    /// </summary>
+    private static async ValueTask<object?> OwnerDeletesForGood(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (bool.TryParse(http.Request.Query["permanent"], out var permanent) && permanent)
+        {
+            var auth = http.RequestServices.GetRequiredService<IAuthorizationService>();
+            if (!(await auth.AuthorizeAsync(http.User, Auth.AuthServices.OwnerPolicy)).Succeeded)
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only the owner deletes a client for good.",
+                    detail: "Archive the client instead; the owner can delete it for good.",
+                    extensions: new Dictionary<string, object?> { ["rule"] = "client.delete.owner-only" });
+        }
+        return await next(context);
+    }
+
     private static async Task<long> RequireMember(LiaisonDb db, long memberId, CancellationToken ct) =>
-        await db.Members.AnyAsync(m => m.Id == memberId, ct)
+        await Auth.AccountsApi.Current(db).AnyAsync(m => m.Id == memberId, ct)
             ? memberId
             : throw new DomainRuleException("client.responsible.unknown", $"There is no team member {memberId}.", "responsibleMemberId");
 }
