@@ -33,6 +33,7 @@ public static class AuthServices
                 o.Lockout.MaxFailedAccessAttempts = 10;
             })
             .AddEntityFrameworkStores<LiaisonDb>()
+            .AddPasswordValidator<CommonPasswords>()
             .AddClaimsPrincipalFactory<MemberClaims>()
             .AddDefaultTokenProviders();
         services.ConfigureApplicationCookie(o =>
