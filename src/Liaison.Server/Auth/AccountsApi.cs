@@ -23,6 +23,7 @@ public static class AccountsApi
 
     public static RouteGroupBuilder MapAccounts(this RouteGroupBuilder api)
     {
+        api.MapOwnAccount();
         api.MapGet("/members", (LiaisonDb db, CancellationToken ct) => ListMembers(db, ct)).WithTags("Members");
         api.MapPost("/members/invitations", (NewInvitation request, LiaisonDb db, IClock clock, HttpContext http, CancellationToken ct) =>
             Invite(db, http.User.MemberId(), request, clock.GetCurrentInstant(), ct)).WithTags("Members");

@@ -30,7 +30,6 @@ public static class AuthServices
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
                 o.User.RequireUniqueEmail = true;
-                o.Lockout.MaxFailedAccessAttempts = 10;
             })
             .AddEntityFrameworkStores<LiaisonDb>()
             .AddPasswordValidator<CommonPasswords>()
@@ -44,7 +43,13 @@ public static class AuthServices
             o.Cookie.Name = "liaison";
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromDays(14);
+            // Each cookie is a server-side session: logout, a password change or a removed member ends it at once.
+            o.EventsType = typeof(ServerSessions);
         });
+        services.AddSingleton<ServerSessions>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidation>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddScoped<PasswordSignIn>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiTokenAuthentication.SchemeName).RequireAuthenticatedUser());
@@ -53,4 +58,12 @@ public static class AuthServices
         services.AddSingleton<OwnerSetup.State>();
         return services;
     }
+
+    /// <summary>
+    /// Behind a reverse proxy on the same machine (the usual way to put Liaison on the internet, it
+    /// listens on 127.0.0.1), the client is the one the proxy names in X-Forwarded-For: sign-in
+    /// throttling counts per client. Only a loopback peer is believed (the framework's default).
+    /// </summary>
+    public static IApplicationBuilder UseClientAddresses(this IApplicationBuilder app) =>
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor });
 }
