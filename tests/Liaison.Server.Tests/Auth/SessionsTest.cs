@@ -79,26 +79,31 @@ public class SessionsTest(LiaisonApps apps)
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
-    public async Task ARotatedSecurityStamp_OrALockedAccount_EndsItsSessionsAtTheNextRequest(DatabaseProvider db)
+    public async Task ARotatedSecurityStamp_ALockedOrADeletedAccount_EndsItsSessionsAtTheNextRequest(DatabaseProvider db)
     {
         // What removing a member does: rotate the stamp, lock or delete the account.
         var app = await apps.For(db);
         var rotated = await TeamMembers.JoinAsync(app);
         var locked = await TeamMembers.JoinAsync(app);
+        var deleted = await TeamMembers.JoinAsync(app);
         var rotatedBrowser = new Browser(app);
         var lockedBrowser = new Browser(app);
+        var deletedBrowser = new Browser(app);
         await rotatedBrowser.SignInOrFailAsync(rotated.Email, rotated.Password);
         await lockedBrowser.SignInOrFailAsync(locked.Email, locked.Password);
+        await deletedBrowser.SignInOrFailAsync(deleted.Email, deleted.Password);
 
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
             await users.UpdateSecurityStampAsync((await users.FindByEmailAsync(rotated.Email))!);
             await users.SetLockoutEndDateAsync((await users.FindByEmailAsync(locked.Email))!, DateTimeOffset.MaxValue);
+            await users.DeleteAsync((await users.FindByEmailAsync(deleted.Email))!);
         }
 
         Assert.False(await rotatedBrowser.IsSignedInAsync());
         Assert.False(await lockedBrowser.IsSignedInAsync());
+        Assert.False(await deletedBrowser.IsSignedInAsync());
         using var lockedAgain = await new Browser(app).SignInAsync(locked.Email, locked.Password);
         Assert.Equal(HttpStatusCode.OK, lockedAgain.StatusCode);
         Assert.Contains("don't match an account", Browser.Alerts(await lockedAgain.Content.ReadAsStringAsync()));
