@@ -24,6 +24,7 @@ public static class AccountsApi
 
     public static RouteGroupBuilder MapAccounts(this RouteGroupBuilder api)
     {
+        api.MapOwnAccount();
         // Who is on the team and who may join is the owner's to see and change.
         var members = api.MapGroup("/members").WithTags("Members").RequireAuthorization(AuthServices.OwnerPolicy);
         members.MapGet("/", (LiaisonDb db, CancellationToken ct) => ListMembers(db, ct));

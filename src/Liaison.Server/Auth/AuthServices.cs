@@ -37,9 +37,9 @@ public static class AuthServices
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
                 o.User.RequireUniqueEmail = true;
-                o.Lockout.MaxFailedAccessAttempts = 10;
             })
             .AddEntityFrameworkStores<LiaisonDb>()
+            .AddPasswordValidator<CommonPasswords>()
             .AddClaimsPrincipalFactory<MemberClaims>()
             .AddDefaultTokenProviders();
         services.ConfigureApplicationCookie(o =>
@@ -50,13 +50,13 @@ public static class AuthServices
             o.Cookie.Name = "liaison";
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromDays(14);
-            // A signed-in member on an owner's page is refused, not sent to sign in again as if signed out.
-            o.Events.OnRedirectToAccessDenied = c =>
-            {
-                c.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return Task.CompletedTask;
-            };
+            // Each cookie is a server-side session: logout, a password change or a removed member ends it at once.
+            o.EventsType = typeof(ServerSessions);
         });
+        services.AddSingleton<ServerSessions>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidation>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddScoped<PasswordSignIn>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiTokenAuthentication.SchemeName).RequireAuthenticatedUser())
@@ -66,4 +66,12 @@ public static class AuthServices
         services.AddSingleton<OwnerSetup.State>();
         return services;
     }
+
+    /// <summary>
+    /// Behind a reverse proxy on the same machine (the usual way to put Liaison on the internet, it
+    /// listens on 127.0.0.1), the client is the one the proxy names in X-Forwarded-For: sign-in
+    /// throttling counts per client. Only a loopback peer is believed (the framework's default).
+    /// </summary>
+    public static IApplicationBuilder UseClientAddresses(this IApplicationBuilder app) =>
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor });
 }

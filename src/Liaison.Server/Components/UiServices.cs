@@ -22,6 +22,13 @@ public static class UiServices
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect("/login");
         }).ExcludeFromDescription();
+        // Ends every sign-in session of the member, this browser's too; API tokens stay until revoked.
+        app.MapPost("/logout/everywhere", async ([FromForm] string? returnUrl, HttpContext http, UserManager<User> users, ServerSessions sessions, SignInManager<User> signIn) =>
+        {
+            await OwnAccount.SignOutEverywhereAsync(users, sessions, Features.RequestValues.MemberId(http.User), http.RequestAborted);
+            await signIn.SignOutAsync();
+            return TypedResults.LocalRedirect("/login");
+        }).RequireAuthorization().ExcludeFromDescription();
         // The owner's pages reach attachments with the sign-in cookie; /api/attachments takes API tokens only.
         app.MapGet("/files/{attachmentId:long}", Features.Notes.NotesApi.Download).RequireAuthorization().ExcludeFromDescription();
         return app;
