@@ -44,10 +44,17 @@ public sealed class WhatsAppAdapter : IChannelAdapter
     {
         if (request.Method != "GET" || !request.Query.TryGetValue("hub.mode", out var mode) || mode != "subscribe") return null;
         var token = request.Query.GetValueOrDefault("hub.verify_token");
-        return settings[VerifyToken] is { Length: > 0 } expected && token == expected
+        return settings[VerifyToken] is { Length: > 0 } expected && token is not null && SameSecret(token, expected)
             ? new WebhookAnswer(200, "text/plain", request.Query.GetValueOrDefault("hub.challenge") ?? "")
             : new WebhookAnswer(403, "text/plain", "verify token mismatch");
     }
+
+    /// <summary>
+    /// Compares in time that depends only on the lengths, so that answering a guess does not tell how
+    /// many of its first characters were right.
+    /// </summary>
+    private static bool SameSecret(string given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
 
     /// <summary>
     /// The wamids of the messages, and the (wamid, status) pairs of the statuses: a retried delivery

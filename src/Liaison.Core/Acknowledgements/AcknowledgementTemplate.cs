@@ -42,6 +42,9 @@ public sealed record AcknowledgementTemplate(string Language, string Text, strin
         _ => throw new AgreementRuleException("acknowledgement.language", $"There is no acknowledgement in '{language}'; choose en, pl, ru or bg.", "language"),
     };
 
+    /// <summary>The longest acknowledgement text: a few paragraphs, sent with every answered message.</summary>
+    public const int MaxTextLength = 2000;
+
     /// <summary>Throws <see cref="AgreementRuleException"/> (field "acknowledgement.{language}") for a broken rule.</summary>
     public void Validate()
     {
@@ -64,6 +67,10 @@ public sealed record AcknowledgementTemplate(string Language, string Text, strin
     {
         if (string.IsNullOrWhiteSpace(text))
             throw new AgreementRuleException("acknowledgement.empty", "The acknowledgement text is empty.", field);
+        if (text.Length > MaxTextLength)
+            throw new AgreementRuleException("acknowledgement.too-long", $"An acknowledgement is at most {MaxTextLength} characters; this one has {text.Length}.", field);
+        if (text.Contains('\0'))
+            throw new AgreementRuleException("text.nul", "The acknowledgement contains a NUL character (U+0000).", field);
         var namesDeadline = false;
         Walk(text, field, _ => { }, name =>
         {

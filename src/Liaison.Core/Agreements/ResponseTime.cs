@@ -19,13 +19,34 @@ public sealed record ResponseTime(decimal Amount, ResponseUnit Unit)
     public static ResponseTime Hours(decimal amount) => new(amount, ResponseUnit.WorkingHours);
     public static ResponseTime Days(decimal amount) => new(amount, ResponseUnit.WorkingDays);
 
-    /// <summary>Working minutes, given the length of a working day in minutes.</summary>
-    public long ToWorkingMinutes(long workingDayMinutes) => (long)Math.Round(Unit switch
+    /// <summary>The longest response time an agreement may promise: 90 days, whatever the unit.</summary>
+    public const int MaxDays = 90;
+
+    /// <summary>The largest <see cref="Amount"/> allowed in <paramref name="unit"/> (<see cref="MaxDays"/> expressed in it).</summary>
+    public static decimal MaxAmount(ResponseUnit unit) => unit switch
     {
-        ResponseUnit.WorkingMinutes => Amount,
-        ResponseUnit.WorkingHours => Amount * 60m,
-        _ => Amount * workingDayMinutes,
-    }, MidpointRounding.AwayFromZero);
+        ResponseUnit.WorkingMinutes => MaxDays * 24m * 60m,
+        ResponseUnit.WorkingHours => MaxDays * 24m,
+        _ => MaxDays,
+    };
+
+    // Far beyond any promise a calendar can keep (WorkingCalendar searches 20 years), yet small
+    // enough that Duration.FromMinutes cannot overflow on an absurd stored amount.
+    private const long SaturatedMinutes = 1_000_000_000;
+
+    /// <summary>Working minutes, given the length of a working day in minutes; saturates instead of overflowing.</summary>
+    public long ToWorkingMinutes(long workingDayMinutes)
+    {
+        var perUnit = Unit switch
+        {
+            ResponseUnit.WorkingMinutes => 1m,
+            ResponseUnit.WorkingHours => 60m,
+            _ => workingDayMinutes,
+        };
+        if (Amount <= 0 || perUnit <= 0) return 0;
+        if (Amount >= SaturatedMinutes / perUnit) return SaturatedMinutes;
+        return (long)Math.Round(Amount * perUnit, MidpointRounding.AwayFromZero);
+    }
 
     public override string ToString() => $"{Amount} {Unit}";
 }

@@ -47,16 +47,49 @@ public sealed record WorkingTogetherDocument(string Language, string Title, IRea
         return new WorkingTogetherDocument(agreement.Language, t["title"], sections);
     }
 
-    /// <summary>Markdown: a title, a heading per section and a bullet per line.</summary>
+    /// <summary>
+    /// Markdown: a title, a heading per section and a bullet per line. Every text is escaped, so a
+    /// name or an imported summary reads as the same text wherever the Markdown is rendered: raw HTML,
+    /// links and emphasis in it stay literal characters.
+    /// </summary>
     public string ToMarkdown()
     {
-        var sb = new StringBuilder().Append("# ").Append(Title).Append('\n');
+        var sb = new StringBuilder().Append("# ");
+        AppendEscaped(sb, Title).Append('\n');
         foreach (var s in Sections)
         {
-            sb.Append("\n## ").Append(s.Heading).Append("\n\n");
-            foreach (var line in s.Lines) sb.Append("- ").Append(line).Append('\n');
+            sb.Append("\n## ");
+            AppendEscaped(sb, s.Heading).Append("\n\n");
+            foreach (var line in s.Lines)
+            {
+                sb.Append("- ");
+                AppendEscaped(sb, line).Append('\n');
+            }
         }
         return sb.ToString();
+    }
+
+    // CommonMark lets any ASCII punctuation be escaped with a backslash. These are the ones that can
+    // open markup inline: emphasis, code, links and images, raw HTML and autolinks, entities, tables,
+    // strikethrough. A line break would end the bullet, so it becomes a space.
+    private const string InlineMarkup = "\\`*_[]<>&|~!";
+
+    // At the start of a bullet these would open a heading, a nested list or a block quote.
+    private const string BlockMarkup = "#+-=>";
+
+    private static StringBuilder AppendEscaped(StringBuilder sb, string text)
+    {
+        text = text.Trim(); // leading spaces could make an indented code block or hide a marker
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is '\r' or '\n' || char.IsControl(c)) c = ' ';
+            if (InlineMarkup.Contains(c) || (i == 0 && BlockMarkup.Contains(c))) sb.Append('\\');
+            else if (i > 0 && c is ('.' or ')') && char.IsAsciiDigit(text[i - 1]) && text.AsSpan(0, i).IndexOfAnyExceptInRange('0', '9') < 0)
+                sb.Append('\\'); // "1." or "1)" at the start would open an ordered list
+            sb.Append(c);
+        }
+        return sb;
     }
 
     /// <summary>Plain text: the title, then each heading followed by its lines indented.</summary>

@@ -27,9 +27,18 @@ namespace Liaison.Core.Calendars;
 /// </remarks>
 public sealed class WorkingCalendar
 {
-    // Give up rather than loop for ever on a calendar that has no working time left (validation
-    // rejects those; this guards direct use).
-    private const int MaxDaysWalked = 366 * 20;
+    /// <summary>
+    /// How far ahead working time is searched before giving up: validation refuses calendars without
+    /// working time in their first year, but a stored agreement may predate that rule (or chain days
+    /// off beyond it), and a promise must then fail as a named rule, not loop or crash.
+    /// </summary>
+    public const int SearchHorizonYears = 20;
+
+    private const int MaxDaysWalked = 366 * SearchHorizonYears;
+
+    // Beyond this much working time no promise can fall inside the horizon anyway; clamping keeps
+    // Duration and Instant arithmetic from overflowing on absurd response times.
+    internal static readonly Duration MaxWorkingTime = Duration.FromDays(MaxDaysWalked);
 
     private readonly DateTimeZone _zone;
     private readonly DayOffSet _daysOff;
@@ -104,14 +113,39 @@ public sealed class WorkingCalendar
         Add(start, Duration.FromMinutes((long)Math.Round(days * (decimal)WorkingDay.TotalMinutes, MidpointRounding.AwayFromZero)));
 
     /// <summary>The earliest instant by which <paramref name="workingTime"/> of working time has passed since <paramref name="start"/>.</summary>
-    public Instant Add(Instant start, Duration workingTime)
+    /// <remarks>
+    /// Throws <see cref="Agreements.AgreementRuleException"/> ("promise.no-working-time") when that
+    /// much working time does not pass within <see cref="SearchHorizonYears"/> years.
+    /// </remarks>
+    public Instant Add(Instant start, Duration workingTime) =>
+        TryAdd(start, workingTime, out var due)
+            ? due
+            : throw new Agreements.AgreementRuleException("promise.no-working-time",
+                $"The agreement leaves no working hours for this promise within {SearchHorizonYears} years: check the working hours, the days off and the response time.",
+                "daysOff");
+
+    /// <summary>Like <see cref="Add"/>, but false instead of throwing when the horizon is reached first.</summary>
+    public bool TryAdd(Instant start, Duration workingTime, out Instant due)
     {
         if (workingTime < Duration.Zero) throw new ArgumentOutOfRangeException(nameof(workingTime), "Working time to add cannot be negative.");
+        due = start;
+        if (workingTime > MaxWorkingTime) return false;
         var ticks = workingTime.BclCompatibleTicks;
-        if (ticks == 0) return start;
-        if (_always) return start + workingTime;
-        return Instant.FromUnixTimeTicks(AddTicks(start.ToUnixTimeTicks(), ticks));
+        if (ticks == 0) return true;
+        if (_always)
+        {
+            if (start > Instant.MaxValue - workingTime) return false;
+            due = start + workingTime;
+            return true;
+        }
+        if (!TryAddTicks(start.ToUnixTimeTicks(), ticks, MaxDaysWalked, out var end)) return false;
+        due = Instant.FromUnixTimeTicks(end);
+        return true;
     }
+
+    /// <summary>True when some working time begins within <paramref name="days"/> days after <paramref name="from"/>.</summary>
+    public bool HasWorkingTimeWithin(Instant from, int days) =>
+        _always || (_bounds.Length > 0 && TryAddTicks(from.ToUnixTimeTicks(), 1, days + 1, out _));
 
     /// <summary>Working time between two instants (zero when <paramref name="to"/> is not after <paramref name="from"/>).</summary>
     public Duration WorkingTimeBetween(Instant from, Instant to)
@@ -133,17 +167,17 @@ public sealed class WorkingCalendar
     public Instant NextWorkingInstant(Instant instant)
     {
         if (_always) return instant;
-        var t = instant.ToUnixTimeTicks();
-        return Instant.FromUnixTimeTicks(AddTicks(t, 1) - 1);
+        return Add(instant, Duration.FromTicks(1)) - Duration.FromTicks(1);
     }
 
-    private long AddTicks(long from, long amount)
+    private bool TryAddTicks(long from, long amount, int maxDays, out long result)
     {
+        result = from;
         var clock = new LocalClock(_zone, from);
         // Start a day early: yesterday's range crossing midnight may still be running.
         var day = CivilDays.DayOf(clock.ToLocal(from)) - 1;
         var cursor = from;
-        for (var walked = 0; walked < MaxDaysWalked; walked++, day++)
+        for (var walked = 0; walked < maxDays; walked++, day++)
         {
             if (_daysOff.IsOff(day)) continue;
             var weekday = CivilDays.WeekdayIndex(day);
@@ -155,12 +189,16 @@ public sealed class WorkingCalendar
                 var start = clock.ToUtc(midnight + _bounds[i], isEnd: false);
                 if (start > cursor) cursor = start;
                 var available = end - cursor;
-                if (available >= amount) return cursor + amount;
+                if (available >= amount)
+                {
+                    result = cursor + amount;
+                    return true;
+                }
                 amount -= available;
                 cursor = end;
             }
         }
-        throw new InvalidOperationException($"The calendar has no working time within {MaxDaysWalked} days; was it validated?");
+        return false;
     }
 
     private long CountTicks(long from, long to)

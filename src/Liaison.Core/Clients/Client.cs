@@ -71,7 +71,7 @@ public sealed class Client
 
     private static string RequireName(string? name)
     {
-        var trimmed = name?.Trim() ?? "";
+        var trimmed = TextRules.RefuseNul(name, "name")?.Trim() ?? "";
         if (trimmed.Length == 0)
             throw new DomainRuleException("client.name.required", "A client needs a name.", "name");
         if (trimmed.Length > MaxNameLength)
@@ -79,5 +79,9 @@ public sealed class Client
         return trimmed;
     }
 
-    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    private static string? Clean(string? text)
+    {
+        TextRules.RefuseNul(text, "about");
+        return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    }
 }

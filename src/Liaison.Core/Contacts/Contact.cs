@@ -76,11 +76,15 @@ public sealed class Contact
 
     private static string RequireName(string? name)
     {
-        var trimmed = name?.Trim() ?? "";
+        var trimmed = TextRules.RefuseNul(name, "name")?.Trim() ?? "";
         if (trimmed.Length is 0 or > 200)
             throw new DomainRuleException("contact.name.required", "A contact needs a name of 1 to 200 characters.", "name");
         return trimmed;
     }
 
-    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    private static string? Clean(string? text)
+    {
+        TextRules.RefuseNul(text, "role");
+        return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Liaison.Core;
 using Liaison.Core.Channels;
 using Liaison.Core.Identities;
@@ -17,8 +18,8 @@ public static class AccountsApi
     public sealed record MemberView(long Id, string DisplayName, string Email, string Role);
     public sealed record TokenView(long Id, string Name, Instant CreatedAt, Instant? LastUsedAt, Instant? RevokedAt);
     public sealed record IssuedToken(long Id, string Name, string Token);
-    public sealed record NewToken(string? Name);
-    public sealed record NewInvitation(string? Email, string? DisplayName);
+    public sealed record NewToken([property: MaxLength(100)] string? Name);
+    public sealed record NewInvitation([property: MaxLength(254)] string? Email, [property: MaxLength(200)] string? DisplayName);
     public sealed record IssuedInvitation(long Id, string Email, Instant ExpiresAt, string AcceptPath);
     public sealed record PendingInvitation(long Id, string Email, string? DisplayName, Instant CreatedAt, Instant ExpiresAt);
 

@@ -89,7 +89,8 @@ public static class FeatureServices
     {
         app.MapOpenApi();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Liaison API"));
-        var api = app.MapGroup("/api").RequireAuthorization(AuthServices.ApiPolicy);
+        app.CapApiBodies();
+        var api = app.MapGroup("/api").RequireAuthorization(AuthServices.ApiPolicy).RefuseBadText();
         api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapChannels().MapUndelivered().MapOutbox();
         app.MapWebhooks();
         return app;

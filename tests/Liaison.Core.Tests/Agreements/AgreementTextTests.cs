@@ -35,6 +35,32 @@ public class AgreementTextTests
     }
 
     [Fact]
+    public void WorkingTogether_Markdown_EscapesNamesAndImportedSummaries()
+    {
+        var agreement = Full("en") with
+        {
+            DaysOff = [new DayOff(new LocalDate(2025, 8, 4), null, "<script>alert(1)</script>"), new DayOff(new LocalDate(2025, 8, 5), null, "[x](javascript:alert(1))")],
+            Channels = Full("en").Channels with { PreferredReason = "<img src=x onerror=alert(1)> & *bold*" },
+        };
+        var markdown = WorkingTogetherDocument.For(agreement, "# _Anna_ *Kowalska*", new LocalDate(2025, 7, 1)).ToMarkdown();
+        // No markup character is left unescaped: no tag, no link, no emphasis.
+        Assert.DoesNotMatch(@"(?<!\\)[<>\[\]*_]", markdown);
+        Assert.Contains(@"\<script\>alert(1)\</script\>", markdown, StringComparison.Ordinal);
+        Assert.Contains(@"\[x\](javascript:alert(1))", markdown, StringComparison.Ordinal);
+        Assert.Contains(@"\<img src=x onerror=alert(1)\> \& \*bold\*", markdown, StringComparison.Ordinal);
+        Assert.Contains("- \\# \\_Anna\\_ \\*Kowalska\\*\n", markdown, StringComparison.Ordinal);
+        // The document's own text is untouched.
+        Assert.Contains("- Monday: ", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WorkingTogether_Markdown_NameWithLineBreakOrListMarker_StaysOneBullet()
+    {
+        var markdown = WorkingTogetherDocument.For(Full("en"), "1. Anna\n\n<b>Boss</b>", new LocalDate(2025, 7, 1)).ToMarkdown();
+        Assert.Contains("- 1\\. Anna  \\<b\\>Boss\\</b\\>\n", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WorkingTogether_InPolish_RendersPlainText()
     {
         var text = WorkingTogetherDocument.For(Full("pl"), "Anna", new LocalDate(2025, 9, 1)).ToPlainText();

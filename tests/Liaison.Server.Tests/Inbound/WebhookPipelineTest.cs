@@ -153,6 +153,26 @@ public class WebhookPipelineTest(LiaisonApps apps)
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Handshake_TokenOfAnotherLengthOrOneCharacterOff_IsRefused(DatabaseProvider db)
+    {
+        var app = await apps.For(db);
+        var channel = await WhatsAppChannel.ConnectAsync(app);
+        var http = app.CreateClient();
+        // The stored token is "verify-me": a prefix, an extension, a same-length near miss, a
+        // different case, a non-ASCII look-alike and no token at all are all refused.
+        foreach (var guess in new[] { "verify-m", "verify-me!", "verify-mf", "VERIFY-ME", "verify-m%C3%A9", "" })
+        {
+            var wrong = await http.GetAsync($"/hooks/{channel.Id}?hub.mode=subscribe&hub.verify_token={guess}&hub.challenge=7");
+            Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        }
+        var missing = await http.GetAsync($"/hooks/{channel.Id}?hub.mode=subscribe&hub.challenge=7");
+        Assert.Equal(HttpStatusCode.Forbidden, missing.StatusCode);
+        var right = await http.GetAsync($"/hooks/{channel.Id}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=7");
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Equal("7", await right.Content.ReadAsStringAsync());
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task ChannelSettings_AreStoredEncryptedAndNeverReturned(DatabaseProvider db)
     {
         var app = await apps.For(db);

@@ -82,16 +82,35 @@ public static class AgreementsApi
         {
             var form = await request.ReadFormAsync(ct);
             var file = form.Files["file"] ?? throw new DomainRuleException("ical.missing", "Attach the .ics file as 'file'.", "file");
-            using var reader = new StreamReader(file.OpenReadStream());
-            text = await reader.ReadToEndAsync(ct);
+            if (file.Length > ICalendarDaysOff.MaxTextLength) throw TooLarge();
+            text = await ReadCalendarAsync(file.OpenReadStream(), ct);
         }
         else
         {
-            using var reader = new StreamReader(request.Body);
-            text = await reader.ReadToEndAsync(ct);
+            if (request.ContentLength > ICalendarDaysOff.MaxTextLength) throw TooLarge();
+            text = await ReadCalendarAsync(request.Body, ct);
         }
         return await ImportDaysOffAsync(db, clientId, text, request.HttpContext.User.MemberId(), clock.GetCurrentInstant(), ct) is { } view
             ? TypedResults.Ok(view)
             : TypedResults.NotFound();
     }
+
+    // Reads at most one character past the limit, so a huge body is refused without being held.
+    private static async Task<string> ReadCalendarAsync(Stream body, CancellationToken ct)
+    {
+        using var reader = new StreamReader(body);
+        var buffer = new char[ICalendarDaysOff.MaxTextLength + 1];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await reader.ReadAsync(buffer.AsMemory(read), ct);
+            if (n == 0) break;
+            read += n;
+        }
+        if (read > ICalendarDaysOff.MaxTextLength) throw TooLarge();
+        return new string(buffer, 0, read);
+    }
+
+    private static AgreementRuleException TooLarge() =>
+        new("ical.too-large", $"An iCalendar file is at most {ICalendarDaysOff.MaxTextLength / 1024} KB; export only the calendar of days off.", "daysOff.calendar");
 }

@@ -137,7 +137,7 @@ public static class ClientAgreements
     {
         var current = await CurrentAsync(db, clientId, now, ct);
         if (current is null) return null;
-        var terms = current.Terms with { DaysOff = WithImportedDaysOff(current.Terms.DaysOff, icsText, current.Terms.OurTimeZone, now) };
+        var terms = current.Terms with { DaysOff = WithImportedDaysOff(current.Terms.DaysOff, icsText, current.Terms.OurTimeZone, now, ct) };
         return await SaveAsync(db, clientId, new AgreementDocument(terms, current.Acknowledgements), memberId, now, ct);
     }
 
@@ -145,10 +145,10 @@ public static class ClientAgreements
     /// <paramref name="daysOff"/> plus the days off read from an iCalendar file, from today (in
     /// <paramref name="ourTimeZone"/>) two years ahead; a day already listed is not added twice.
     /// </summary>
-    public static List<DayOff> WithImportedDaysOff(IEnumerable<DayOff> daysOff, string icsText, string ourTimeZone, Instant now)
+    public static List<DayOff> WithImportedDaysOff(IEnumerable<DayOff> daysOff, string icsText, string ourTimeZone, Instant now, CancellationToken ct = default)
     {
         var today = now.InZone(ZoneOrUtc(ourTimeZone)).Date;
-        var imported = ICalendarDaysOff.Parse(icsText, new DateInterval(today, today.PlusYears(2)));
+        var imported = ICalendarDaysOff.Parse(icsText, new DateInterval(today, today.PlusYears(2)), ct);
         return daysOff.Concat(imported).Distinct().OrderBy(d => d.Start).ToList();
     }
 

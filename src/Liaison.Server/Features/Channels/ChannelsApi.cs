@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Liaison.Core;
 using Liaison.Core.Channels;
 using Liaison.Server.Data;
@@ -13,7 +14,7 @@ namespace Liaison.Server.Features.Channels;
 /// </summary>
 public static class ChannelsApi
 {
-    public sealed record ConnectChannel(string? Kind, string? Name, Dictionary<string, string>? Settings);
+    public sealed record ConnectChannel([property: MaxLength(32)] string? Kind, [property: MaxLength(200)] string? Name, [property: MaxLength(4000)] Dictionary<string, string>? Settings);
 
     /// <param name="WebhookPath">where the provider posts deliveries (relative to this server's public address).</param>
     /// <param name="SettingNames">which settings are stored; their values are never returned.</param>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Liaison.Core;
 using Liaison.Core.Inbound;
 using Liaison.Server.Data;
@@ -20,7 +21,7 @@ public static class EditChannelSettings
     /// that is left out or empty keeps its stored value, since it is never shown to be sent back; an
     /// explicit null removes it.
     /// </summary>
-    public sealed record Request(Dictionary<string, string?>? Settings);
+    public sealed record Request([property: MaxLength(4000)] Dictionary<string, string?>? Settings);
 
     /// <param name="Values">the settings that are not secrets, to fill the edit form with.</param>
     /// <param name="Secrets">the names of the stored secrets, whose values are never returned.</param>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Liaison.Core;
 using Liaison.Core.Clients;
@@ -13,7 +14,7 @@ namespace Liaison.Server.Features.Clients;
 /// <summary>Clients: create, list and search, read, edit, archive and restore, delete for good.</summary>
 public static class ClientsApi
 {
-    public sealed record SaveClient(string? Name, string? About, long? ResponsibleMemberId);
+    public sealed record SaveClient([property: MaxLength(Client.MaxNameLength)] string? Name, [property: MaxLength(4000)] string? About, long? ResponsibleMemberId);
 
     public static RouteGroupBuilder MapClients(this RouteGroupBuilder api)
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Liaison.Core;
 using Liaison.Core.Contacts;
 using Liaison.Server.Data;
@@ -12,8 +13,8 @@ namespace Liaison.Server.Features.Contacts;
 /// <summary>Contacts of a client, their identities, and merging two contacts that are one person.</summary>
 public static class ContactsApi
 {
-    public sealed record NewIdentity(string? Kind, string? Address, string? Label);
-    public sealed record SaveContact(string? Name, string? Role, IReadOnlyList<NewIdentity>? Identities);
+    public sealed record NewIdentity([property: MaxLength(32)] string? Kind, [property: MaxLength(320)] string? Address, [property: MaxLength(100)] string? Label);
+    public sealed record SaveContact([property: MaxLength(200)] string? Name, [property: MaxLength(200)] string? Role, IReadOnlyList<NewIdentity>? Identities);
     public sealed record MergeContacts(long SourceContactId);
 
     public static RouteGroupBuilder MapContacts(this RouteGroupBuilder api)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Liaison.Core.Channels;
 using Liaison.Core.Identities;
 using Liaison.Core.Messages;
@@ -22,8 +23,10 @@ public static class RecordMessage
     /// <param name="CounterpartName">the name the client side uses there, shown for unknown senders.</param>
     /// <param name="ThreadKey">the channel's own thread id; messages without one form one chat per address.</param>
     public sealed record Request(
-        string? Channel, string? Direction, string? Counterpart, string? CounterpartName, string? Text, string? OccurredAt,
-        string? Subject = null, string? Html = null, string? ThreadKey = null, string? ProviderMessageId = null);
+        [property: MaxLength(32)] string? Channel, [property: MaxLength(16)] string? Direction, [property: MaxLength(320)] string? Counterpart,
+        [property: MaxLength(200)] string? CounterpartName, [property: MaxLength(RequestText.MaxMessageTextLength)] string? Text, [property: MaxLength(64)] string? OccurredAt,
+        [property: MaxLength(1000)] string? Subject = null, [property: MaxLength(RequestText.MaxMessageHtmlLength)] string? Html = null,
+        [property: MaxLength(400)] string? ThreadKey = null, [property: MaxLength(Core.Inbound.DeliveryKey.MaxLength)] string? ProviderMessageId = null);
 
     public sealed record Recorded(long Id, long? ClientId, long? ContactId, long? ConversationId, long? UnknownSenderId);
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Liaison.Core.Attachments;
 using Liaison.Core.Channels;
 using Liaison.Core.Notes;
@@ -16,7 +17,7 @@ public static class NotesApi
     /// <param name="Kind">call, meeting, fragment or note.</param>
     /// <param name="Source">the channel it happened on or came from (phone, viber, ...); defaults by kind.</param>
     /// <param name="OccurredAt">when it happened, ISO 8601; defaults to now.</param>
-    public sealed record SaveNote(string? Kind, string? Source, string? Text, string? OccurredAt);
+    public sealed record SaveNote([property: MaxLength(32)] string? Kind, [property: MaxLength(32)] string? Source, [property: MaxLength(Note.MaxTextLength)] string? Text, [property: MaxLength(64)] string? OccurredAt);
 
     public sealed record NoteView(long Id, long ClientId, string Kind, string Source, string Text, Instant OccurredAt, Instant RecordedAt)
     {
@@ -39,7 +40,8 @@ public static class NotesApi
             Add(db, clientId, request, http.User.MemberId(), clock.GetCurrentInstant(), ct));
         notes.MapPut("/clients/{clientId:long}/notes/{noteId:long}", Edit);
         notes.MapDelete("/clients/{clientId:long}/notes/{noteId:long}", Delete);
-        notes.MapPost("/clients/{clientId:long}/notes/{noteId:long}/attachments", AddAttachment).DisableAntiforgery();
+        notes.MapPost("/clients/{clientId:long}/notes/{noteId:long}/attachments", AddAttachment).DisableAntiforgery()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(30_000_000)); // Kestrel's own default: files are bigger than API requests
         notes.MapGet("/attachments/{attachmentId:long}", Download).WithTags("Attachments");
         return api;
     }

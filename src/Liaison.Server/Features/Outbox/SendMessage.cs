@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Liaison.Core;
 using Liaison.Core.Identities;
 using Liaison.Core.Messages;
@@ -22,7 +23,7 @@ public static class SendMessage
     /// <param name="ChannelId">the connected channel to send on; for a reply, defaults to the one the answered message came through.</param>
     /// <param name="To">the contact's address on that channel; defaults to the answered message's sender, else the client's first contact address of the kind.</param>
     /// <param name="InReplyToMessageId">a message of this client to answer: the reply joins its conversation and thread.</param>
-    public sealed record Request(long? ChannelId, string? To, string? Subject, string? Text, long? InReplyToMessageId);
+    public sealed record Request(long? ChannelId, [property: MaxLength(320)] string? To, [property: MaxLength(1000)] string? Subject, [property: MaxLength(RequestText.MaxMessageTextLength)] string? Text, long? InReplyToMessageId);
 
     /// <param name="State">queued, sending, sent, failed or cancelled.</param>
     /// <param name="NextAttemptAt">when a queued or failed message is tried (again); null when it waits for the owner's Retry.</param>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Liaison.Core;
 using Liaison.Core.Clients;
 using Liaison.Core.Contacts;
@@ -20,7 +21,7 @@ public static class UnknownSendersApi
         Instant FirstSeenAt, Instant LastSeenAt, int MessageCount, string? LastMessage);
 
     public sealed record AttachToContact(long ContactId);
-    public sealed record CreateClientFrom(string? ClientName, string? ContactName);
+    public sealed record CreateClientFrom([property: MaxLength(Core.Clients.Client.MaxNameLength)] string? ClientName, [property: MaxLength(200)] string? ContactName);
 
     public static RouteGroupBuilder MapUnknownSenders(this RouteGroupBuilder api)
     {

@@ -19,7 +19,7 @@ namespace Liaison.Server.Components.Pages.Agreements;
 /// </summary>
 public partial class AgreementPage
 {
-    private const long MaxIcsBytes = 2 * 1024 * 1024;
+    private const long MaxIcsBytes = Liaison.Core.Calendars.ICalendarDaysOff.MaxTextLength;
 
     [Parameter] public long Id { get; set; }
     [CascadingParameter] private Task<AuthenticationState>? Auth { get; set; }
