@@ -53,7 +53,7 @@ public static class ClientsApi
         var list = await query
             .OrderByDescending(c => c.LastActivityAt != null).ThenByDescending(c => c.LastActivityAt).ThenBy(c => c.NameKey)
             .Take(limit)
-            .Select(c => new ClientSummary(c.Id, c.Name, c.About, c.LastActivityAt, c.ArchivedAt))
+            .Select(c => new ClientSummary(c.Id, Core.Text.TextSafety.Shown(c.Name), c.About, c.LastActivityAt, c.ArchivedAt))
             .ToListAsync(ct);
         return TypedResults.Ok(list);
     }
