@@ -22,7 +22,24 @@ public sealed record MailServer(string Host, int Port, MailTls Tls, string User,
     /// </summary>
     internal async Task ConnectAsync(MailKit.IMailService client, CancellationToken ct)
     {
-        await client.ConnectAsync(Host, Port, SocketOptions, ct);
+        // Connected here, after the resolved addresses are checked (MailHosts), then handed to MailKit.
+        var socket = await MailHosts.ConnectAsync(Host, Port, TimeSpan.FromMilliseconds(client.Timeout), ct);
+        try
+        {
+            await client.ConnectAsync(socket, Host, Port, SocketOptions, ct);
+        }
+        catch (MailKit.ProtocolException e)
+        {
+            // MailKit quotes what the peer sent ("Unexpected token: [atom: SSH-2.0-OpenSSH_9.6]"):
+            // the status shows a plain sentence and the log the sanitised detail.
+            socket.Dispose();
+            throw new MailConnectionException(MailHosts.NotAServer(Host, Port, client is MailKit.Net.Smtp.SmtpClient ? "SMTP" : "IMAP"), e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
         // An SMTP relay that trusts the network (as the tests' Postfix does) offers no AUTH at all.
         if (User.Length == 0 || (client is MailKit.Net.Smtp.SmtpClient && client.AuthenticationMechanisms.Count == 0)) return;
         if (client.AuthenticationMechanisms.Contains("PLAIN"))
@@ -102,7 +119,7 @@ public sealed record EmailSettings(
     {
         var host = settings.Required(name).Trim();
         return Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6
-            ? host
+            ? MailHosts.Check(host, name)
             : throw new DomainRuleException("channel.setting.invalid", $"'{name}' must be a host name or IP address such as mail.example.com; got '{host}'.", name);
     }
 

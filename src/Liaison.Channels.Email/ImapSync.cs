@@ -122,7 +122,7 @@ public sealed class ImapSync(
                     ? Backoff(failures, _options.InitialAuthenticationBackoff, _options.MaxAuthenticationBackoff)
                     : Backoff(failures, _options.InitialBackoff, _options.MaxBackoff);
                 var error = ErrorText(e);
-                _logger.LogWarning(e, "Mailbox {ChannelId} failed ({Failures} in a row): {Error}; retrying in {Delay}", channelId, failures, error, delay);
+                LogFailure(e, error, $"{failures} in a row; retrying in {delay}");
                 Status.Set(new MailboxSyncSnapshot(MailboxSyncState.Failing, Error: error, Failures: failures, RetryIn: delay));
                 try
                 {
@@ -149,7 +149,9 @@ public sealed class ImapSync(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Status.Set(new MailboxSyncSnapshot(MailboxSyncState.Failing, Error: ErrorText(e), Failures: 1));
+            var error = ErrorText(e);
+            LogFailure(e, error, "one pass");
+            Status.Set(new MailboxSyncSnapshot(MailboxSyncState.Failing, Error: error, Failures: 1));
             throw;
         }
     }
@@ -162,12 +164,32 @@ public sealed class ImapSync(
         return TimeSpan.FromMilliseconds(delay * (0.8 + Random.Shared.NextDouble() * 0.4));
     }
 
-    /// <summary>The server's own words where it gave some (a NO to LOGIN says why), else the exception's.</summary>
-    private static string ErrorText(Exception e) => e switch
+    /// <summary>
+    /// What the status shows: the server's own words where it gave some (a NO to LOGIN says why),
+    /// a plain sentence for a peer that does not speak IMAP (an SSH port answers with its banner,
+    /// which MailKit quotes), else the exception's; sanitised and capped, as they come from the network.
+    /// </summary>
+    private string ErrorText(Exception e) => e switch
     {
-        ImapCommandException { ResponseText: { Length: > 0 } text } => text,
-        _ => e.Message,
+        ImapCommandException { ResponseText: { Length: > 0 } text } => MailHosts.Sanitize(text),
+        ProtocolException => MailHosts.NotAServer(settings.Imap.Host, settings.Imap.Port, "IMAP"),
+        _ => MailHosts.Sanitize(e.Message),
     };
+
+    /// <summary>The log keeps the detail the status leaves out, sanitised: control characters a peer sent must not reach a terminal.</summary>
+    private void LogFailure(Exception e, string error, string context)
+    {
+        var detail = MailHosts.Sanitize(string.Join(" <- ", Chain(e).Select(x => $"{x.GetType().Name}: {x.Message}")), 2000);
+        if (Chain(e).Any(x => x is ProtocolException))
+            _logger.LogWarning("Mailbox {ChannelId} failed ({Context}): {Error} [{Detail}]", channelId, context, error, detail);
+        else
+            _logger.LogWarning(e, "Mailbox {ChannelId} failed ({Context}): {Error} [{Detail}]", channelId, context, error, detail);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException) yield return x;
+    }
 
     private async Task<ImapClient> ConnectAsync(CancellationToken ct)
     {

@@ -25,6 +25,7 @@ if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(app, args);
 
 if (!await DataDirectoryLock.TakeForAsync(app)) return 1;
 await app.Services.MigrateLiaisonDatabaseAsync();
+app.UseSecurityHeaders();
 app.UseClientAddresses();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -1,3 +1,4 @@
+using Liaison.Core.Text;
 using NodaTime;
 
 namespace Liaison.Core.Attachments;
@@ -38,11 +39,6 @@ public sealed class Attachment
     public static Attachment ForNote(long noteId, string sha256, long size, string fileName, string contentType, Instant at) =>
         new(sha256, size, fileName, contentType, at) { NoteId = noteId };
 
-    /// <summary>Keeps the name a person gave the file but drops any path, so it can't climb out of a folder.</summary>
-    private static string CleanFileName(string? name)
-    {
-        var last = (name ?? "").Replace('\\', '/').Split('/').LastOrDefault()?.Trim() ?? "";
-        last = new string(last.Where(c => !char.IsControl(c)).ToArray());
-        return last.Length == 0 ? "file" : last.Length > 255 ? last[..255] : last;
-    }
+    /// <summary>Keeps the name a person gave the file but drops any path, so it can't climb out of a folder, and any bidi control, so it can't read as another (<see cref="TextSafety.FileName"/>).</summary>
+    private static string CleanFileName(string? name) => TextSafety.FileName(name);
 }

@@ -71,7 +71,7 @@ public sealed class Client
 
     private static string RequireName(string? name)
     {
-        var trimmed = TextRules.RefuseNul(name, "name")?.Trim() ?? "";
+        var trimmed = Text.TextSafety.Name(TextRules.RefuseNul(name, "name") ?? "");
         if (trimmed.Length == 0)
             throw new DomainRuleException("client.name.required", "A client needs a name.", "name");
         if (trimmed.Length > MaxNameLength)

@@ -76,7 +76,7 @@ public sealed class Contact
 
     private static string RequireName(string? name)
     {
-        var trimmed = TextRules.RefuseNul(name, "name")?.Trim() ?? "";
+        var trimmed = Text.TextSafety.Name(TextRules.RefuseNul(name, "name") ?? "");
         if (trimmed.Length is 0 or > 200)
             throw new DomainRuleException("contact.name.required", "A contact needs a name of 1 to 200 characters.", "name");
         return trimmed;

@@ -15,7 +15,7 @@ public sealed class UnknownSender
     {
         Kind = kind;
         Address = normalizedAddress;
-        DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim();
+        DisplayName = CleanName(displayName);
         FirstSeenAt = firstSeenAt;
         LastSeenAt = firstSeenAt;
     }
@@ -36,6 +36,10 @@ public sealed class UnknownSender
         MessageCount++;
         if (at > LastSeenAt) LastSeenAt = at;
         if (at < FirstSeenAt) FirstSeenAt = at;
-        if (DisplayName is null && !string.IsNullOrWhiteSpace(displayName)) DisplayName = displayName.Trim();
+        DisplayName ??= CleanName(displayName);
     }
+
+    // A sender chooses their display name: a bidi override in it would make it read as another's.
+    private static string? CleanName(string? name) =>
+        string.IsNullOrWhiteSpace(name) || Text.TextSafety.Name(name) is not { Length: > 0 } clean ? null : clean;
 }

@@ -26,7 +26,8 @@ public static class AuthServices
         services.AddDataProtection().SetApplicationName("Liaison");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
             o.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(sp.GetRequiredService<IOptions<LiaisonOptions>>().Value.FullDataDirectory, "keys")),
+                // 0700 before the repository makes it with the umask's mode: these keys decrypt channel secrets.
+                PrivateFiles.CreateDirectory(Path.Combine(sp.GetRequiredService<IOptions<LiaisonOptions>>().Value.FullDataDirectory, "keys")),
                 sp.GetRequiredService<ILoggerFactory>())));
         services.AddIdentity<User, IdentityRole<long>>(o =>
             {

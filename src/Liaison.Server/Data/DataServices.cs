@@ -32,7 +32,7 @@ public static class DataServices
     public static async Task MigrateLiaisonDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var options = Options(services);
-        Directory.CreateDirectory(options.FullDataDirectory);
+        PrivateFiles.Tighten(options.FullDataDirectory);
         await using var db = await services.GetRequiredService<IDbContextFactory<LiaisonDb>>().CreateDbContextAsync(ct);
         if (db.Provider == DatabaseProvider.Sqlite)
         {
@@ -47,6 +47,11 @@ public static class DataServices
                 "Development builds before the first release squashed their migrations into one: recreate a development database " +
                 $"(stop the server, move {options.FullDataDirectory} aside, start again) or run the version that created it.");
         await db.Database.MigrateAsync(ct);
+        if (db.Provider == DatabaseProvider.Sqlite && new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource is { Length: > 0 } file)
+        {
+            // SQLite creates its file with the umask's mode; its -wal and -shm take the database's from then on.
+            foreach (var suffix in new[] { "", "-wal", "-shm" }) PrivateFiles.TightenFile(Path.GetFullPath(file + suffix));
+        }
     }
 
     /// <summary>The connection string in force, for code that talks to the database without EF (the delivery writer).</summary>

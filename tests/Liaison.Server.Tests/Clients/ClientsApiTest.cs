@@ -82,8 +82,8 @@ public class ClientsApiTest(LiaisonApps apps)
         var export = await (await api.DeleteAsync($"/api/clients/{id}?permanent=true&confirm=true&export=true")).Json(HttpStatusCode.OK);
         Assert.Equal("Please keep this", export["messages"]![0]!["text"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/clients/{id}")).StatusCode);
-        var saved = Directory.GetFiles(Path.Combine(app.DataDirectory, "exports"), $"client-{id}-*.json");
-        Assert.Contains("Please keep this", await File.ReadAllTextAsync(Assert.Single(saved)));
+        // The export was on disk while the rows were deleted and came back in the answer; once the client is gone, its copy goes too.
+        Assert.Empty(Directory.GetFiles(Path.Combine(app.DataDirectory, "exports"), $"client-{id}-*.json"));
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]

@@ -55,7 +55,7 @@ public sealed class AttachmentStore(IOptions<LiaisonOptions> options)
         {
             long size = 0;
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            await using (var file = new FileStream(temp, Data.PrivateFiles.NewFile(FileMode.CreateNew, 81920, async: true)))
             {
                 var buffer = new byte[81920];
                 int read;
@@ -88,7 +88,7 @@ public sealed class AttachmentStore(IOptions<LiaisonOptions> options)
     {
         if (!created.ContainsKey(path))
         {
-            Directory.CreateDirectory(path);
+            Data.PrivateFiles.CreateDirectory(path);
             created[path] = true;
         }
         return path;
@@ -101,6 +101,9 @@ public sealed class AttachmentStore(IOptions<LiaisonOptions> options)
     }
 
     public bool Exists(string sha256) => File.Exists(PathOf(sha256));
+
+    /// <summary>Removes the bytes of <paramref name="sha256"/>; the caller has made sure no row refers to them.</summary>
+    public void Delete(string sha256) => File.Delete(PathOf(sha256));
 
     private string PathOf(string sha256)
     {

@@ -1,6 +1,7 @@
 using Liaison.Core.Clients;
 using Liaison.Core.Contacts;
 using Liaison.Core.Identities;
+using Liaison.Core.Text;
 using NodaTime;
 
 namespace Liaison.Server.Features.Clients;
@@ -13,7 +14,7 @@ public sealed record IdentityView(long Id, string Kind, string Address, string D
 public sealed record ContactView(long Id, long ClientId, string Name, string? Role, IReadOnlyList<IdentityView> Identities)
 {
     public static ContactView From(Contact c) =>
-        new(c.Id, c.ClientId, c.Name, c.Role, c.Identities.OrderBy(i => i.Kind.Value).ThenBy(i => i.Address).Select(IdentityView.From).ToList());
+        new(c.Id, c.ClientId, TextSafety.Shown(c.Name), c.Role, c.Identities.OrderBy(i => i.Kind.Value).ThenBy(i => i.Address).Select(IdentityView.From).ToList());
 }
 
 public sealed record ClientSummary(long Id, string Name, string? About, Instant? LastActivityAt, Instant? ArchivedAt);
@@ -23,6 +24,6 @@ public sealed record ClientView(
     Instant? LastActivityAt, IReadOnlyList<ContactView> Contacts)
 {
     public static ClientView From(Client c, IEnumerable<Contact> contacts) =>
-        new(c.Id, c.Name, c.About, c.ResponsibleMemberId, c.CreatedAt, c.ArchivedAt, c.LastActivityAt,
+        new(c.Id, TextSafety.Shown(c.Name), c.About, c.ResponsibleMemberId, c.CreatedAt, c.ArchivedAt, c.LastActivityAt,
             contacts.OrderBy(x => x.Name).Select(ContactView.From).ToList());
 }

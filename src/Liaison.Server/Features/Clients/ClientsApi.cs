@@ -56,7 +56,7 @@ public static class ClientsApi
         var list = await query
             .OrderByDescending(c => c.LastActivityAt != null).ThenByDescending(c => c.LastActivityAt).ThenBy(c => c.NameKey)
             .Take(limit)
-            .Select(c => new ClientSummary(c.Id, c.Name, c.About, c.LastActivityAt, c.ArchivedAt))
+            .Select(c => new ClientSummary(c.Id, Core.Text.TextSafety.Shown(c.Name), c.About, c.LastActivityAt, c.ArchivedAt))
             .ToListAsync(ct);
         return TypedResults.Ok(list);
     }
@@ -101,17 +101,21 @@ public static class ClientsApi
             // The export is on disk before anything is deleted, so a dropped connection loses nothing.
             written = await ClientExport.BuildAsync(db, id, clock.GetCurrentInstant(), ct);
             var folder = Path.Combine(options.Value.FullDataDirectory, "exports");
-            Directory.CreateDirectory(folder);
+            PrivateFiles.CreateDirectory(folder);
             var path = Path.Combine(folder, $"client-{id}-{clock.GetCurrentInstant().ToUnixTimeSeconds()}.json");
-            await using (var file = File.Create(path))
+            await using (var file = new FileStream(path, PrivateFiles.NewFile(FileMode.Create)))
                 await JsonSerializer.SerializeAsync(file, written, ClientExport.FileJson, ct);
         }
+        var erasure = await ClientErasure.PlanAsync(db, id, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await ClientErasure.DeleteRowsAsync(db, erasure, ct);
         await db.Attachments.Where(a => db.Messages.Any(m => m.Id == a.MessageId && m.ClientId == id)).ExecuteDeleteAsync(ct);
         await db.Attachments.Where(a => db.Notes.Any(n => n.Id == a.NoteId && n.ClientId == id)).ExecuteDeleteAsync(ct);
         await db.Messages.Where(m => m.ClientId == id).ExecuteDeleteAsync(ct);
         await db.Clients.Where(c => c.Id == id).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
+        // The export was returned in this response: once the client is gone, its copy on disk goes too.
+        await ClientErasure.DeleteFilesAsync(db, options, id, erasure, CancellationToken.None);
         return written is null ? TypedResults.NoContent() : TypedResults.Ok(written);
     }
 

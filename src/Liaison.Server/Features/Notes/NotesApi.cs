@@ -27,7 +27,7 @@ public static class NotesApi
     /// <param name="ContentId">for an inline image of a mail: the name its HTML's <c>cid:</c> sources use.</param>
     public sealed record AttachmentView(long Id, string FileName, string ContentType, long Size, string Sha256, string Url, string? ContentId = null)
     {
-        public static AttachmentView From(Attachment a) => new(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256, $"/api/attachments/{a.Id}", a.ContentId);
+        public static AttachmentView From(Attachment a) => new(a.Id, Core.Text.TextSafety.Shown(a.FileName), a.ContentType, a.Size, a.Sha256, $"/api/attachments/{a.Id}", a.ContentId);
 
         /// <summary>The same file for the owner's pages, which are signed in with the cookie.</summary>
         public string PageUrl => $"/files/{Id}";
@@ -91,7 +91,8 @@ public static class NotesApi
     {
         var attachment = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == attachmentId, ct);
         if (attachment is null || store.Open(attachment.Sha256) is not { } stream) return TypedResults.NotFound();
-        return TypedResults.File(stream, attachment.ContentType, attachment.FileName, enableRangeProcessing: true);
+        // A name stored before bidi controls were removed on the way in must not reach the browser's save dialog with them.
+        return TypedResults.File(stream, attachment.ContentType, Core.Text.TextSafety.FileName(attachment.FileName), enableRangeProcessing: true);
     }
 
     /// <summary>A call happened on the phone, a meeting in a meeting; a fragment's source must be said, "other" until it is.</summary>

@@ -53,7 +53,7 @@ public static class UnknownSendersApi
             })
             .ToListAsync(ct);
         return TypedResults.Ok(rows.Select(r => new UnknownSenderView(r.Sender.Id, r.Sender.Kind.Value, r.Sender.Address, r.Sender.DisplayAddress,
-            r.Sender.DisplayName, r.Sender.FirstSeenAt, r.Sender.LastSeenAt, r.Sender.MessageCount,
+            Core.Text.TextSafety.Shown(r.Sender.DisplayName), r.Sender.FirstSeenAt, r.Sender.LastSeenAt, r.Sender.MessageCount,
             r.Last is { Length: > 200 } text ? text[..200] + "…" : r.Last)).ToList());
     }
 
