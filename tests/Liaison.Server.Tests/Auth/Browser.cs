@@ -110,22 +110,3 @@ public sealed partial class Browser
     private static partial Regex AlertPattern();
 }
 
-/// <summary>Team members made the way the owner makes them: invited, then joining with a password.</summary>
-public static class TeamMembers
-{
-    public sealed record Joined(long MemberId, long UserId, string Email, string Password, string Token);
-
-    public static async Task<Joined> JoinAsync(LiaisonApp app, string password = "a team member's passphrase")
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<Data.LiaisonDb>();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
-        var now = SystemClock.Instance.GetCurrentInstant();
-        var email = $"{ApiCalls.Unique("member")}@example.com";
-        var invitation = await AccountsApi.Invite(db, app.OwnerMemberId, new AccountsApi.NewInvitation(email, "Member"), now, default);
-        Member member = await AccountsApi.AcceptInvitationAsync(db, users, invitation.AcceptPath["/invite/".Length..], "Member", password, now, default);
-        var user = (await users.FindByEmailAsync(email))!;
-        var token = (await AccountsApi.IssueTokenAsync(db, member.Id, "member script", now, default)).Token;
-        return new Joined(member.Id, user.Id, email, password, token);
-    }
-}

@@ -19,11 +19,10 @@ public static partial class TeamMembers
     public const string OwnerPassword = "correct horse battery";
 
     /// <summary>Invites someone as the owner and accepts the invitation as they would, then gives them a token.</summary>
-    public static async Task<TeamMember> NewTeamMemberAsync(this LiaisonApp app, string name = "Tom Teammate")
+    public static async Task<TeamMember> NewTeamMemberAsync(this LiaisonApp app, string name = "Tom Teammate", string password = "a long team passphrase")
     {
         var email = $"{ApiCalls.Unique("mate")}@example.com";
         var invitation = await (await app.Api().Post("/api/members/invitations", new { email, displayName = name })).Json(HttpStatusCode.OK);
-        const string password = "a long team passphrase";
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LiaisonDb>();
         var now = SystemClock.Instance.GetCurrentInstant();
@@ -31,6 +30,18 @@ public static partial class TeamMembers
             InvitationToken(invitation["acceptPath"]!.GetValue<string>()), name, password, now, default);
         var token = (await AccountsApi.IssueTokenAsync(db, member.Id, "member's script", now, default)).Token;
         return new TeamMember(member.Id, email, password, token);
+    }
+
+    /// <param name="UserId">the member's sign-in account.</param>
+    public sealed record Joined(long MemberId, long UserId, string Email, string Password, string Token);
+
+    /// <summary>A new team member, with the id of their sign-in account too (for tests that lock, delete or inspect it).</summary>
+    public static async Task<Joined> JoinAsync(LiaisonApp app, string password = "a team member's passphrase")
+    {
+        var member = await app.NewTeamMemberAsync("Member", password);
+        await using var scope = app.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<User>>().FindByEmailAsync(member.Email);
+        return new Joined(member.Id, user!.Id, member.Email, member.Password, member.Token);
     }
 
     public static string InvitationToken(string acceptPath) => acceptPath["/invite/".Length..];

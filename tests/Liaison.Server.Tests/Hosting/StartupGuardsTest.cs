@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Liaison.Server.Tests.Data;
+namespace Liaison.Server.Tests.Hosting;
 
 /// <summary>Start-up refusals that protect a data directory and configuration mistakes caught before anything runs.</summary>
 public class StartupGuardsTest

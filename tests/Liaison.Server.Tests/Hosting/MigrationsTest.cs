@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace Liaison.Server.Tests.Data;
+namespace Liaison.Server.Tests.Hosting;
 
 public class MigrationsTest
 {
