@@ -40,7 +40,7 @@ public static class MailParseBenchmark
             var sanitised = 0;
             while (watch.Elapsed.TotalSeconds < 2)
             {
-                MailHtml.Sanitize(htmls[sanitised % htmls.Count]);
+                MailHtml.Prepare(htmls[sanitised % htmls.Count], withText: false);
                 sanitised++;
             }
             var perSanitise = watch.Elapsed.TotalMilliseconds / sanitised;
