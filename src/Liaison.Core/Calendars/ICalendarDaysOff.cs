@@ -84,6 +84,11 @@ public static class ICalendarDaysOff
             if (string.Equals(evt.Status, EventStatus.Cancelled, StringComparison.OrdinalIgnoreCase)) continue;
             if (budget <= 0) break;
             var name = Name(evt.Summary);
+            // BYSETPOS makes Ical.Net hold a whole period's set in memory at once; times of day
+            // expanded second by second make that set millions long (a year of seconds), uncancellable.
+            if (evt.RecurrenceRule is { BySetPosition.Count: > 0 } positioned &&
+                (long)Math.Max(1, positioned.BySecond.Count) * Math.Max(1, positioned.ByMinute.Count) * Math.Max(1, positioned.ByHour.Count) > 24)
+                throw new AgreementRuleException("ical.too-complex", $"The event '{evt.Summary}' repeats by set position over minutes or seconds; such a rule cannot be a day off.", Field);
             var isSeries = evt.RecurrenceIdentifier is null && (evt.RecurrenceRule is not null || evt.RecurrenceDates.GetAllPeriods().Any());
             if (isSeries) MoveStartTowards(evt, window.Start);
             try

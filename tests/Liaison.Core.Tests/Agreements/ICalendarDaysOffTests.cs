@@ -112,6 +112,14 @@ public class ICalendarDaysOffTests
     }
 
     [Fact]
+    public void Parse_SetPositionOverEverySecondOfTheYear_IsRefusedAtOnce()
+    {
+        var seconds = string.Join(',', Enumerable.Range(0, 60));
+        var ics = Calendar($"BEGIN:VEVENT\r\nUID:p@test\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=YEARLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;BYMINUTE={seconds};BYSECOND={seconds};BYSETPOS=-1\r\nEND:VEVENT\r\n");
+        Assert.Equal("ical.too-complex", Assert.Throws<AgreementRuleException>(() => ICalendarDaysOff.Parse(ics, TwoYears)).Rule);
+    }
+
+    [Fact]
     public void Parse_OverTheSizeLimit_IsRefused()
     {
         var filler = "BEGIN:VEVENT\r\nUID:x@test\r\nDTSTART;VALUE=DATE:20270101\r\nSUMMARY:" + new string('x', 1000) + "\r\nEND:VEVENT\r\n";
