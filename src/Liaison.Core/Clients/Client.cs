@@ -71,7 +71,7 @@ public sealed class Client
 
     private static string RequireName(string? name)
     {
-        var trimmed = Text.TextSafety.Name(TextRules.RefuseNul(name, "name") ?? "");
+        var trimmed = Text.TextSafety.Name(name, "name");
         if (trimmed.Length == 0)
             throw new DomainRuleException("client.name.required", "A client needs a name.", "name");
         if (trimmed.Length > MaxNameLength)
@@ -81,7 +81,7 @@ public sealed class Client
 
     private static string? Clean(string? text)
     {
-        TextRules.RefuseNul(text, "about");
+        Text.TextSafety.RefuseNul(text, "about");
         return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
     }
 }

@@ -76,7 +76,7 @@ public sealed class Contact
 
     private static string RequireName(string? name)
     {
-        var trimmed = Text.TextSafety.Name(TextRules.RefuseNul(name, "name") ?? "");
+        var trimmed = Text.TextSafety.Name(name, "name");
         if (trimmed.Length is 0 or > 200)
             throw new DomainRuleException("contact.name.required", "A contact needs a name of 1 to 200 characters.", "name");
         return trimmed;
@@ -84,7 +84,7 @@ public sealed class Contact
 
     private static string? Clean(string? text)
     {
-        TextRules.RefuseNul(text, "role");
+        Text.TextSafety.RefuseNul(text, "role");
         return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
     }
 }

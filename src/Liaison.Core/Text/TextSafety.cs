@@ -4,7 +4,7 @@ using System.Text;
 namespace Liaison.Core.Text;
 
 /// <summary>
-/// The one rule for bidirectional control characters in names and file names. They are invisible
+/// The rules every stored text obeys: no NUL, and no bidirectional control characters in names and file names. They are invisible
 /// and reorder what follows: <c>invoice\u202Efdp.exe</c> reads "invoiceexe.pdf", and isolating the
 /// name (<c>&lt;bdi&gt;</c>) only keeps the reversal inside it. Names and file names have no need
 /// for them (the letters of Arabic or Hebrew carry their own direction), so they are removed where
@@ -16,6 +16,15 @@ namespace Liaison.Core.Text;
 /// </remarks>
 public static class TextSafety
 {
+    /// <summary>
+    /// Throws <see cref="DomainRuleException"/> ("text.nul", naming <paramref name="field"/>) for a NUL
+    /// character: PostgreSQL cannot store one in text, and it means nothing to a person.
+    /// </summary>
+    public static string? RefuseNul(string? text, string field) =>
+        text is not null && text.Contains('\0')
+            ? throw new DomainRuleException("text.nul", $"'{field}' contains a NUL character (U+0000), which text may not hold.", field)
+            : text;
+
     public static bool IsBidiControl(char c) =>
         c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C';
 
@@ -34,6 +43,9 @@ public static class TextSafety
 
     /// <summary>A name as it enters (a contact, a client, a sender's display name): without bidi controls, trimmed.</summary>
     public static string Name(string name) => WithoutBidiControls(name).Trim();
+
+    /// <summary>A name typed by a person into <paramref name="field"/>: refused with a NUL in it, otherwise as <see cref="Name(string)"/>.</summary>
+    public static string Name(string? name, string field) => Name(RefuseNul(name, field) ?? "");
 
     /// <summary>A name to show: each bidi control as a visible "⟨U+202E⟩", so a name stored with one reads as it is.</summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
