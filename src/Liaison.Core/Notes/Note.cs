@@ -55,7 +55,7 @@ public sealed class Note
 
     private static string RequireText(string? text)
     {
-        var trimmed = Text.TextSafety.RefuseNul(text, "text")?.Trim() ?? "";
+        var trimmed = Liaison.Core.Text.TextSafety.RefuseNul(text, "text")?.Trim() ?? "";
         if (trimmed.Length == 0)
             throw new DomainRuleException("note.text.required", "A note needs some text.", "text");
         if (trimmed.Length > MaxTextLength)
