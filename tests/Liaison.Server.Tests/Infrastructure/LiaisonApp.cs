@@ -4,6 +4,7 @@ using Liaison.Server.Auth;
 using Liaison.Server.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
@@ -22,9 +23,13 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     private readonly string? postgresDatabase;
     private readonly string? connectionString;
 
-    public LiaisonApp(DatabaseProvider provider)
+    private readonly Action<IServiceCollection>? testServices;
+
+    /// <param name="testServices">replaces services after the app registered its own (a test double of an adapter).</param>
+    public LiaisonApp(DatabaseProvider provider, Action<IServiceCollection>? testServices = null)
     {
         Provider = provider;
+        this.testServices = testServices;
         dataDirectory = Directory.CreateTempSubdirectory("liaison-test-").FullName;
         if (provider == DatabaseProvider.Postgres)
         {
@@ -71,6 +76,7 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
             ["Liaison:Database:ConnectionString"] = connectionString,
             ["Logging:LogLevel:Default"] = "Warning",
         }));
+        if (testServices is not null) builder.ConfigureTestServices(testServices);
     }
 
     /// <summary>Starts the host (migrating the database) and runs first-time setup.</summary>

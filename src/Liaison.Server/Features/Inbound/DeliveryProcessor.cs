@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Liaison.Core;
@@ -35,6 +36,16 @@ public sealed class DeliveryProcessor(
     // Once the writer is quiet, a backlog (a mailbox's initial sync) is worked off with a quarter of the
     // commits: 136 -> 265 mails/s processed on SQLite (bench imap-sync, 3,000 mails).
     private const int QuietBatchSize = 64;
+    // A delivery still being read after this goes on alone, and the rest of its batch without it: one
+    // hostile mail (30,000 nested elements took 42 s) must not hold up the normal ones read with it.
+    private static readonly TimeSpan ReadBudget = TimeSpan.FromSeconds(2);
+    // Reading is CPU work on all but one core: one core is left to fetching mail and to the owner.
+    private static int Readers => Math.Max(1, Environment.ProcessorCount - 1);
+    /// <summary>
+    /// Deliveries over their read budget, finishing on their own. The loop goes on beside as many as it
+    /// has readers; beyond that it waits for one (a flood of hostile mail must not take every core).
+    /// </summary>
+    private readonly ConcurrentDictionary<long, Task> finishingAlone = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,6 +63,7 @@ public sealed class DeliveryProcessor(
                     store = await DeliveryStore.OpenAsync(options.Value, stoppingToken);
                     await store.ReleaseOrphanedLeasesAsync(clock.GetCurrentInstant(), stoppingToken);
                 }
+                while (finishingAlone.Count > Readers) await Task.WhenAny(finishingAlone.Values);
                 var batchSize = await writer.WaitWhileBusyAsync(TimeSpan.FromSeconds(1), stoppingToken) ? QuietBatchSize : BusyBatchSize;
                 var now = clock.GetCurrentInstant();
                 Claim claim;
@@ -122,6 +134,8 @@ public sealed class DeliveryProcessor(
         using (await turns.TakeAsync(ct))
             await db.InboundDeliveries.Where(d => d.Id == deliveryId).BeginAttemptAsync(clock.GetCurrentInstant() + Lease, ct);
         await ProcessBatchAsync([deliveryId], ct);
+        // The owner waits for the outcome, also of a delivery slow enough to finish alone.
+        if (finishingAlone.TryGetValue(deliveryId, out var alone)) await alone;
     }
 
     private async Task RecordOrOneByOneAsync(PreparedBatch batch, CancellationToken ct)
@@ -165,11 +179,12 @@ public sealed class DeliveryProcessor(
     /// <summary>
     /// Reads the pending ones of <paramref name="ids"/> and stores their attachments — no database
     /// writes but marking unreadable deliveries failed. An attachment of a message that turns out to
-    /// be a duplicate is the same content-addressed file the first copy stored.
+    /// be a duplicate is the same content-addressed file the first copy stored. A delivery still being
+    /// read after <see cref="ReadBudget"/> is left out of the batch and finishes alone.
     /// </summary>
     private async Task<PreparedBatch> PrepareAsync(IReadOnlyList<long> ids, CancellationToken ct)
     {
-        var payloads = new List<Stream>();
+        var payloads = new List<Stream?>();
         try
         {
             List<InboundDelivery> deliveries;
@@ -178,6 +193,7 @@ public sealed class DeliveryProcessor(
             {
                 deliveries = await db.InboundDeliveries.AsNoTracking()
                     .Where(d => ids.Contains(d.Id) && d.State == DeliveryProcessing.Pending).OrderBy(d => d.Id).ToListAsync(ct);
+                deliveries.RemoveAll(d => finishingAlone.ContainsKey(d.Id));
                 var pendingIds = deliveries.Select(d => d.Id).ToList();
                 inRows = await db.InboundPayloads.AsNoTracking().Where(p => pendingIds.Contains(p.DeliveryId)).ToDictionaryAsync(p => p.DeliveryId, p => p.Bytes, ct);
             }
@@ -188,31 +204,104 @@ public sealed class DeliveryProcessor(
                 payloads.Add(OpenPayload(delivery, inRows));
             }
             // A few readers, not one task per delivery: the HTML sanitiser's parser shares pools behind
-            // locks, and 64 tasks on two cores spent a third of their time contending for them. One
-            // core is left to fetching mail and to the owner using the app during a mailbox's first
-            // sync. A delivery's attachments are written to disk while the next deliveries are parsed.
-            var reads = new (Task<IReadOnlyList<ReadItem>>? Items, string? Unreadable)[deliveries.Count];
-            Parallel.For(0, deliveries.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1), CancellationToken = ct }, i =>
+            // locks, and 64 tasks on two cores spent a third of their time contending for them. A
+            // delivery's attachments are written to disk while the next deliveries are parsed.
+            using var readers = new SemaphoreSlim(Readers);
+            var reads = new Task<(Task<IReadOnlyList<ReadItem>>? Stored, string? Unreadable)>[deliveries.Count];
+            var settled = new Task[deliveries.Count];
+            for (var i = 0; i < deliveries.Count; i++)
             {
-                var (items, unreadable) = Read(deliveries[i], payloads[i], channels[i]);
-                if (crashOnText is not null) CrashIfMarked(items);
-                reads[i] = (items is null ? null : Task.Run(() => StoreAttachmentsAsync(items, ct), ct), unreadable);
-            });
+                var (delivery, payload, channel) = (deliveries[i], payloads[i]!, channels[i]);
+                var overBudget = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                reads[i] = Task.Run(async () =>
+                {
+                    await readers.WaitAsync(ct);
+                    // Its reader slot goes to the next delivery when it finishes or runs over its budget, whichever comes first.
+                    var released = 0;
+                    void Release()
+                    {
+                        if (Interlocked.Exchange(ref released, 1) == 0) readers.Release();
+                    }
+                    await using var budget = new Timer(_ =>
+                    {
+                        Release();
+                        overBudget.TrySetResult();
+                    }, null, ReadBudget, Timeout.InfiniteTimeSpan);
+                    try
+                    {
+                        var (items, unreadable) = Read(delivery, payload, channel);
+                        if (crashOnText is not null) CrashIfMarked(items);
+                        return (items is null ? null : Task.Run(() => StoreAttachmentsAsync(items, ct), ct), unreadable);
+                    }
+                    finally { Release(); }
+                }, ct);
+                settled[i] = Task.WhenAny(reads[i], overBudget.Task);
+            }
+            await Task.WhenAll(settled);
             var storing = new List<(long DeliveryId, ChannelDirectory.Entry Channel, Task<IReadOnlyList<ReadItem>> Items)>();
             for (var i = 0; i < deliveries.Count; i++)
             {
-                var (items, unreadable) = reads[i];
-                if (items is not null) storing.Add((deliveries[i].Id, channels[i], items));
-                else await RecordFailureAsync(deliveries[i].Id, unreadable!, permanent: true, ct);
+                var id = deliveries[i].Id;
+                if (!reads[i].IsCompleted)
+                {
+                    var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    finishingAlone[id] = FinishAloneAsync(id, channels[i], reads[i], payloads[i]!, registered.Task, ct);
+                    registered.SetResult();
+                    payloads[i] = null; // it is still being read: disposed once it is done
+                    continue;
+                }
+                if (reads[i].IsFaulted && reads[i].Exception!.InnerException is { } thrown and not OperationCanceledException)
+                {
+                    await RecordFailureAsync(id, thrown.Message, thrown is DomainRuleException, ct);
+                    continue;
+                }
+                var (items, unreadable) = await reads[i];
+                if (items is not null) storing.Add((id, channels[i], items));
+                else await RecordFailureAsync(id, unreadable!, permanent: true, ct);
             }
             await Task.WhenAll(storing.Select(s => s.Items));
             var readable = storing.Select(s => (s.DeliveryId, s.Channel, s.Items.Result)).ToList();
-            return new PreparedBatch(ids, readable);
+            return new PreparedBatch(ids.Where(id => !finishingAlone.ContainsKey(id)).ToList(), readable);
         }
         finally
         {
             // Attachments were copied out of them above: large ones are read in place, not loaded.
-            foreach (var payload in payloads) await payload.DisposeAsync();
+            foreach (var payload in payloads)
+                if (payload is not null) await payload.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Finishes a delivery that ran over its read budget, recorded on its own. Its lease is renewed
+    /// meanwhile, so no claim (of this instance or another) takes it a second time.
+    /// </summary>
+    private async Task FinishAloneAsync(long id, ChannelDirectory.Entry channel, Task<(Task<IReadOnlyList<ReadItem>>? Stored, string? Unreadable)> read, Stream payload,
+        Task registered, CancellationToken ct)
+    {
+        await registered; // in finishingAlone before it can leave it
+        log.LogWarning("Delivery {DeliveryId} takes more than {Budget} s to read; the rest of its batch goes ahead without it", id, ReadBudget.TotalSeconds);
+        try
+        {
+            while (!read.IsCompleted)
+            {
+                await using (var db = await dbs.CreateDbContextAsync(ct))
+                using (await turns.TakeAsync(ct))
+                    await db.InboundDeliveries.Where(d => d.Id == id && d.State == DeliveryProcessing.Pending)
+                        .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeaseUntil, clock.GetCurrentInstant() + Lease), ct);
+                await Task.WhenAny(read, Task.Delay((Lease / 2).ToTimeSpan(), ct));
+            }
+            var (stored, unreadable) = await read;
+            if (stored is null) await RecordFailureAsync(id, unreadable!, permanent: true, ct);
+            else await RecordOrOneByOneAsync(new PreparedBatch([id], [(id, channel, await stored)]), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await RecordFailureAsync(id, e.Message, e is DomainRuleException, ct);
+        }
+        finally
+        {
+            finishingAlone.TryRemove(id, out _);
+            _ = read.ContinueWith(_ => payload.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
     }
 
