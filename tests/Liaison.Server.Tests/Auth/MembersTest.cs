@@ -122,6 +122,28 @@ public class MembersTest(LiaisonApps apps)
         await (await app.ApiAs(member).GetAsync("/api/clients")).Json(HttpStatusCode.OK);
     }
 
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task TeamUseCases_CalledForATeamMember_AreRefused(DatabaseProvider db)
+    {
+        // The Settings page calls these directly, past the endpoints' policy: they check the role themselves.
+        var app = await apps.For(db);
+        var member = await app.NewTeamMemberAsync();
+        var other = await app.NewTeamMemberAsync("Other Mate");
+        var invitationId = (await (await app.Api().Post("/api/members/invitations", new { email = $"{ApiCalls.Unique("kept")}@example.com" })).Json(HttpStatusCode.OK)).Id();
+        await using var scope = app.Services.CreateAsyncScope();
+        var data = scope.ServiceProvider.GetRequiredService<LiaisonDb>();
+        var now = SystemClock.Instance.GetCurrentInstant();
+
+        var remove = await Assert.ThrowsAsync<DomainRuleException>(() =>
+            AccountsApi.RemoveMember(data, scope.ServiceProvider.GetRequiredService<UserManager<User>>(), member.Id, other.Id, now, default));
+        var withdraw = await Assert.ThrowsAsync<DomainRuleException>(() => AccountsApi.WithdrawInvitation(data, member.Id, invitationId, now, default));
+
+        Assert.Equal("members.owner-only", remove.Rule);
+        Assert.Equal("members.owner-only", withdraw.Rule);
+        Assert.True(await app.WithDb(d => d.Users.AnyAsync(u => u.MemberId == other.Id)));
+        Assert.True(await app.WithDb(d => d.Invitations.AnyAsync(i => i.Id == invitationId)));
+    }
+
     private static async Task<Core.Workspaces.Member> AcceptAsync(LiaisonApp app, string token, string password)
     {
         await using var scope = app.Services.CreateAsyncScope();
