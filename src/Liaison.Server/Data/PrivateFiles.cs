@@ -12,9 +12,20 @@ public static class PrivateFiles
     public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    /// <summary>Creates <paramref name="path"/> (and missing parents) 0700; an existing folder keeps its mode (see <see cref="Tighten"/>).</summary>
-    public static DirectoryInfo CreateDirectory(string path) =>
-        OperatingSystem.IsWindows() ? Directory.CreateDirectory(path) : Directory.CreateDirectory(path, DirectoryMode);
+    /// <summary>Creates <paramref name="path"/> and its missing parents 0700; an existing folder keeps its mode (see <see cref="Tighten"/>).</summary>
+    public static DirectoryInfo CreateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows()) return Directory.CreateDirectory(path);
+        // Directory.CreateDirectory(path, mode) gives the mode to the last folder only; its parents get the umask's.
+        var missing = new Stack<string>();
+        for (var folder = Path.GetFullPath(path); !Directory.Exists(folder); folder = Path.GetDirectoryName(folder)!)
+        {
+            missing.Push(folder);
+            if (Path.GetDirectoryName(folder) is null) break;
+        }
+        while (missing.TryPop(out var folder)) Directory.CreateDirectory(folder, DirectoryMode);
+        return new DirectoryInfo(path);
+    }
 
     /// <summary>Options for a file we create: 0600 on Unix.</summary>
     public static FileStreamOptions NewFile(System.IO.FileMode mode = System.IO.FileMode.CreateNew, int bufferSize = 4096, bool async = false)
