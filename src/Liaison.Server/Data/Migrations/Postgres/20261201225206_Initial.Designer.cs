@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Liaison.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLiaisonDb))]
-    [Migration("20261123220723_MailboxHighestModSeq")]
-    partial class MailboxHighestModSeq
+    [Migration("20261201225206_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -387,6 +387,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int>("AttachmentsLeftOut")
+                        .HasColumnType("integer")
+                        .HasColumnName("attachments_left_out");
+
                     b.Property<long?>("ChannelId")
                         .HasColumnType("bigint")
                         .HasColumnName("channel_id");
@@ -433,6 +437,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.Property<Instant?>("EditedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("edited_at");
+
+                    b.Property<bool>("FormattingWithheld")
+                        .HasColumnType("boolean")
+                        .HasColumnName("formatting_withheld");
 
                     b.Property<string>("Html")
                         .HasColumnType("text")

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Liaison.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLiaisonDb))]
-    [Migration("20261201214120_MessageLeftOutParts")]
-    partial class MessageLeftOutParts
+    [Migration("20261201225201_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

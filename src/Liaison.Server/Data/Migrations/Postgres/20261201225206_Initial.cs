@@ -258,6 +258,101 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "channel_settings",
+                columns: table => new
+                {
+                    channel_id = table.Column<long>(type: "bigint", nullable: false),
+                    @protected = table.Column<string>(name: "protected", type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_channel_settings", x => x.channel_id);
+                    table.ForeignKey(
+                        name: "fk_channel_settings_channels_channel_id",
+                        column: x => x.channel_id,
+                        principalTable: "channels",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "inbound_deliveries",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    channel_id = table.Column<long>(type: "bigint", nullable: false),
+                    delivery_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    received_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
+                    payload_sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    next_attempt_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
+                    lease_until = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
+                    last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    processed_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_inbound_deliveries", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_inbound_deliveries_channels_channel_id",
+                        column: x => x.channel_id,
+                        principalTable: "channels",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "mailbox_checkpoints",
+                columns: table => new
+                {
+                    channel_id = table.Column<long>(type: "bigint", nullable: false),
+                    folder = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    uid_validity = table.Column<long>(type: "bigint", nullable: false),
+                    last_uid = table.Column<long>(type: "bigint", nullable: false),
+                    highest_mod_seq = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_mailbox_checkpoints", x => new { x.channel_id, x.folder });
+                    table.ForeignKey(
+                        name: "fk_mailbox_checkpoints_channels_channel_id",
+                        column: x => x.channel_id,
+                        principalTable: "channels",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "agreement_templates",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    workspace_id = table.Column<long>(type: "bigint", nullable: false),
+                    document = table.Column<string>(type: "text", nullable: false),
+                    updated_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
+                    updated_by_member_id = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_agreement_templates", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_agreement_templates_members_updated_by_member_id",
+                        column: x => x.updated_by_member_id,
+                        principalTable: "members",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "fk_agreement_templates_workspaces_workspace_id",
+                        column: x => x.workspace_id,
+                        principalTable: "workspaces",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "api_tokens",
                 columns: table => new
                 {
@@ -311,6 +406,54 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         principalTable: "workspaces",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "inbound_payloads",
+                columns: table => new
+                {
+                    delivery_id = table.Column<long>(type: "bigint", nullable: false),
+                    bytes = table.Column<byte[]>(type: "bytea", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_inbound_payloads", x => x.delivery_id);
+                    table.ForeignKey(
+                        name: "fk_inbound_payloads_inbound_deliveries_delivery_id",
+                        column: x => x.delivery_id,
+                        principalTable: "inbound_deliveries",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "agreement_versions",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    client_id = table.Column<long>(type: "bigint", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    effective_from = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
+                    created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
+                    created_by_member_id = table.Column<long>(type: "bigint", nullable: true),
+                    document = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_agreement_versions", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_agreement_versions_clients_client_id",
+                        column: x => x.client_id,
+                        principalTable: "clients",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_agreement_versions_members_created_by_member_id",
+                        column: x => x.created_by_member_id,
+                        principalTable: "members",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
                 });
 
             migrationBuilder.CreateTable(
@@ -433,7 +576,13 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     occurred_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
                     recorded_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
                     provider_message_id = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
-                    needs_answer = table.Column<bool>(type: "boolean", nullable: false)
+                    thread_key = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    needs_answer = table.Column<bool>(type: "boolean", nullable: false),
+                    edited_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
+                    deleted_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
+                    delivery_state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    formatting_withheld = table.Column<bool>(type: "boolean", nullable: false),
+                    attachments_left_out = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -482,6 +631,7 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     size = table.Column<long>(type: "bigint", nullable: false),
                     file_name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
                     content_type = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    content_id = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
                     added_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -500,6 +650,97 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateTable(
+                name: "message_events",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    channel_id = table.Column<long>(type: "bigint", nullable: false),
+                    provider_message_id = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    message_id = table.Column<long>(type: "bigint", nullable: true),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
+                    text = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_message_events", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_message_events_channels_channel_id",
+                        column: x => x.channel_id,
+                        principalTable: "channels",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_message_events_messages_message_id",
+                        column: x => x.message_id,
+                        principalTable: "messages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    message_id = table.Column<long>(type: "bigint", nullable: false),
+                    channel_id = table.Column<long>(type: "bigint", nullable: false),
+                    to = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    subject = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    text = table.Column<string>(type: "text", nullable: false),
+                    in_reply_to = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    references = table.Column<string>(type: "text", nullable: true),
+                    provider_message_id = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
+                    next_attempt_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
+                    lease_until = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
+                    last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    sent_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbox", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_outbox_channels_channel_id",
+                        column: x => x.channel_id,
+                        principalTable: "channels",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_outbox_messages_message_id",
+                        column: x => x.message_id,
+                        principalTable: "messages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_agreement_templates_updated_by_member_id",
+                table: "agreement_templates",
+                column: "updated_by_member_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_agreement_templates_workspace_id",
+                table: "agreement_templates",
+                column: "workspace_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_agreement_versions_client_id_version",
+                table: "agreement_versions",
+                columns: new[] { "client_id", "version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_agreement_versions_created_by_member_id",
+                table: "agreement_versions",
+                column: "created_by_member_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_api_tokens_hash",
@@ -612,6 +853,17 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_inbound_deliveries_channel_id_delivery_key",
+                table: "inbound_deliveries",
+                columns: new[] { "channel_id", "delivery_key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_inbound_deliveries_state_next_attempt_at",
+                table: "inbound_deliveries",
+                columns: new[] { "state", "next_attempt_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_invitations_token_hash",
                 table: "invitations",
                 column: "token_hash",
@@ -629,9 +881,20 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 column: "workspace_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_messages_channel_id",
+                name: "ix_message_events_channel_id_provider_message_id",
+                table: "message_events",
+                columns: new[] { "channel_id", "provider_message_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_message_events_message_id",
+                table: "message_events",
+                column: "message_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_messages_channel_id_provider_message_id",
                 table: "messages",
-                column: "channel_id");
+                columns: new[] { "channel_id", "provider_message_id" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_messages_client_id_occurred_at_id",
@@ -666,6 +929,22 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 descending: new[] { false, true, true });
 
             migrationBuilder.CreateIndex(
+                name: "ix_outbox_channel_id",
+                table: "outbox",
+                column: "channel_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_message_id",
+                table: "outbox",
+                column: "message_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_state_next_attempt_at",
+                table: "outbox",
+                columns: new[] { "state", "next_attempt_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_unknown_senders_kind_address",
                 table: "unknown_senders",
                 columns: new[] { "kind", "address" },
@@ -680,6 +959,12 @@ namespace Liaison.Server.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "agreement_templates");
+
+            migrationBuilder.DropTable(
+                name: "agreement_versions");
+
             migrationBuilder.DropTable(
                 name: "api_tokens");
 
@@ -702,10 +987,25 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "attachments");
 
             migrationBuilder.DropTable(
+                name: "channel_settings");
+
+            migrationBuilder.DropTable(
                 name: "identities");
 
             migrationBuilder.DropTable(
+                name: "inbound_payloads");
+
+            migrationBuilder.DropTable(
                 name: "invitations");
+
+            migrationBuilder.DropTable(
+                name: "mailbox_checkpoints");
+
+            migrationBuilder.DropTable(
+                name: "message_events");
+
+            migrationBuilder.DropTable(
+                name: "outbox");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
@@ -714,10 +1014,13 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "AspNetUsers");
 
             migrationBuilder.DropTable(
-                name: "messages");
+                name: "notes");
 
             migrationBuilder.DropTable(
-                name: "notes");
+                name: "inbound_deliveries");
+
+            migrationBuilder.DropTable(
+                name: "messages");
 
             migrationBuilder.DropTable(
                 name: "channels");
