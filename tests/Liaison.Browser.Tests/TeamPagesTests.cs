@@ -42,7 +42,12 @@ public sealed class TeamPagesTests(SetUpLiaisonApp app) : IClassFixture<SetUpLia
         await Expect(owner.GetByTestId("member-row").Filter(new() { HasText = SetUpLiaisonApp.OwnerEmail }).GetByTestId("remove-member")).ToHaveCountAsync(0);
         var laterRow = owner.GetByTestId("invitation-row").Filter(new() { HasText = later });
         await Expect(owner.GetByTestId("invitation-row").Filter(new() { HasText = mate })).ToHaveCountAsync(0);
-        await Screens.CaptureAsync(owner, "settings-team");
+        await Screens.CaptureAsync(owner, "settings-team", async () =>
+        {
+            // On a phone too, every row keeps its button in view and nothing scrolls sideways.
+            await Expect(laterRow.GetByTestId("withdraw-invitation")).ToBeVisibleAsync();
+            Assert.True(await owner.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the team section overflows sideways");
+        });
 
         await laterRow.GetByTestId("withdraw-invitation").ClickAsync();
         await Expect(laterRow).ToHaveCountAsync(0);
