@@ -142,7 +142,7 @@ public static class AccountsApi
         var email = IdentityAddress.Normalize(ChannelKind.Email, request.Email);
         if (await Current(db).AnyAsync(m => m.Email == email, ct))
             throw new DomainConflictException("members.invite.already-member", $"{email} is already a member.", "email");
-        var (invitation, plain) = Invitation.Create(email, request.DisplayName, now);
+        var (invitation, plain) = Invitation.Create(inviter.WorkspaceId, email, request.DisplayName, now);
         db.Invitations.Add(invitation);
         await db.SaveChangesAsync(ct);
         return new IssuedInvitation(invitation.Id, email, invitation.ExpiresAt, $"/invite/{plain}");
@@ -161,8 +161,7 @@ public static class AccountsApi
             var member = await db.Members.FirstOrDefaultAsync(m => m.Email == invitation.Email, ct);
             if (member is null)
             {
-                var workspaceId = await db.Workspaces.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync(ct);
-                member = new Member(workspaceId, string.IsNullOrWhiteSpace(displayName) ? invitation.DisplayName ?? "" : displayName, invitation.Email, MemberRole.TeamMember, now);
+                member = new Member(invitation.WorkspaceId, string.IsNullOrWhiteSpace(displayName) ? invitation.DisplayName ?? "" : displayName, invitation.Email, MemberRole.TeamMember, now);
                 db.Members.Add(member);
                 await db.SaveChangesAsync(ct);
             }

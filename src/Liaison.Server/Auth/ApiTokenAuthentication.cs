@@ -28,7 +28,7 @@ public sealed class ApiTokenAuthentication(
         await using var db = await dbs.CreateDbContextAsync(Context.RequestAborted);
         var token = await db.ApiTokens.AsNoTracking()
             .Where(t => t.Hash == hash && t.RevokedAt == null)
-            .Select(t => new { t.Id, t.MemberId, t.LastUsedAt, Role = db.Members.Where(m => m.Id == t.MemberId).Select(m => m.Role).First() })
+            .Select(t => new { t.Id, t.MemberId, t.LastUsedAt, Member = db.Members.Where(m => m.Id == t.MemberId).Select(m => new { m.Role, m.WorkspaceId }).First() })
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (token is null) return AuthenticateResult.Fail("Unknown or revoked API token.");
 
@@ -40,7 +40,8 @@ public sealed class ApiTokenAuthentication(
         // A token acts as its member, with the member's role: a team member's token is no key to the owner's surfaces.
         var identity = new ClaimsIdentity([
             new Claim(RequestValues.MemberClaim, token.MemberId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new Claim(ClaimTypes.Role, token.Role.ToString()),
+            new Claim(ClaimTypes.Role, token.Member.Role.ToString()),
+            new Claim(RequestValues.WorkspaceClaim, token.Member.WorkspaceId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

@@ -1,4 +1,5 @@
 using Liaison.Server.Data;
+using Liaison.Server.Features.Portal;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -59,9 +60,12 @@ public static class AuthServices
         services.AddSingleton<SignInThrottle>();
         services.AddScoped<PasswordSignIn>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
+        // Every member surface asks for a member: a principal of another kind (a portal visitor) passes none of them.
         services.AddAuthorizationBuilder()
-            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiTokenAuthentication.SchemeName).RequireAuthenticatedUser())
-            .AddPolicy(OwnerPolicy, p => p.RequireAuthenticatedUser().RequireRole(nameof(Core.Workspaces.MemberRole.Owner)));
+            .SetDefaultPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(Features.RequestValues.MemberClaim).Build())
+            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiTokenAuthentication.SchemeName).RequireAuthenticatedUser().RequireClaim(Features.RequestValues.MemberClaim))
+            .AddPolicy(OwnerPolicy, p => p.RequireAuthenticatedUser().RequireClaim(Features.RequestValues.MemberClaim).RequireRole(nameof(Core.Workspaces.MemberRole.Owner)));
+        services.AddLiaisonPortal();
         services.AddCascadingAuthenticationState();
         services.AddScoped<OwnerSetup>();
         services.AddSingleton<OwnerSetup.State>();

@@ -3,13 +3,14 @@ using NodaTime;
 
 namespace Liaison.Server.Auth;
 
-/// <summary>An invitation for a team member: a one-time link that lets them choose a password.</summary>
+/// <summary>An invitation for a team member into the inviter's workspace: a one-time link that lets them choose a password.</summary>
 public sealed class Invitation
 {
     private Invitation() { Email = ""; TokenHash = ""; }
 
-    private Invitation(string email, string displayName, string tokenHash, Instant createdAt, Instant expiresAt)
+    private Invitation(long workspaceId, string email, string displayName, string tokenHash, Instant createdAt, Instant expiresAt)
     {
+        WorkspaceId = workspaceId;
         Email = email;
         DisplayName = displayName;
         TokenHash = tokenHash;
@@ -18,6 +19,7 @@ public sealed class Invitation
     }
 
     public long Id { get; private set; }
+    public long WorkspaceId { get; private set; }
     public string Email { get; private set; }
     public string? DisplayName { get; private set; }
     public string TokenHash { get; private set; }
@@ -25,10 +27,10 @@ public sealed class Invitation
     public Instant ExpiresAt { get; private set; }
     public Instant? AcceptedAt { get; private set; }
 
-    public static (Invitation Invitation, string PlainToken) Create(string normalizedEmail, string? displayName, Instant at)
+    public static (Invitation Invitation, string PlainToken) Create(long workspaceId, string normalizedEmail, string? displayName, Instant at)
     {
         var plain = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        return (new Invitation(normalizedEmail, displayName?.Trim() ?? "", ApiToken.HashOf(plain), at, at + Duration.FromDays(7)), plain);
+        return (new Invitation(workspaceId, normalizedEmail, displayName?.Trim() ?? "", ApiToken.HashOf(plain), at, at + Duration.FromDays(7)), plain);
     }
 
     public bool IsUsable(Instant now) => AcceptedAt is null && now < ExpiresAt;

@@ -51,6 +51,7 @@ internal sealed class InvitationMapping : IEntityTypeConfiguration<Invitation>
         e.Property(i => i.DisplayName).HasMaxLength(200);
         e.Property(i => i.TokenHash).HasMaxLength(64);
         e.HasIndex(i => i.TokenHash).IsUnique();
+        e.HasOne<Workspace>().WithMany().HasForeignKey(i => i.WorkspaceId);
     }
 }
 

@@ -12,6 +12,7 @@ using Liaison.Server.Features.Contacts;
 using Liaison.Server.Features.Messages;
 using Liaison.Server.Features.Notes;
 using Liaison.Server.Features.Outbox;
+using Liaison.Server.Features.Portal;
 using Liaison.Server.Features.Timeline;
 using Liaison.Server.Features.UnknownSenders;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -93,6 +94,7 @@ public static class FeatureServices
         var api = app.MapGroup("/api").RequireAuthorization(AuthServices.ApiPolicy).RefuseBadText();
         api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapChannels().MapUndelivered().MapOutbox();
         app.MapWebhooks();
+        app.MapPortal();
         return app;
     }
 

@@ -14,6 +14,9 @@ public static class RequestValues
 {
     public const string MemberClaim = "liaison:member";
 
+    /// <summary>The workspace the signed-in member (or the API token's member) belongs to; see <see cref="WorkspaceId"/>.</summary>
+    public const string WorkspaceClaim = "liaison:workspace";
+
     public static ChannelKind Kind(string? text, string field) =>
         ChannelKind.TryParse(text, out var kind)
             ? kind
@@ -36,6 +39,16 @@ public static class RequestValues
 
     public static long? MemberId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(MemberClaim), out var id) ? id : null;
+
+    /// <summary>
+    /// Which workspace this request works in: the one its member belongs to, put into the principal at
+    /// sign-in (<see cref="Auth.MemberClaims"/>) or by the API token (<see cref="Auth.ApiTokenAuthentication"/>).
+    /// Work without a member (a delivery from a channel) takes its channel's WorkspaceId instead.
+    /// </summary>
+    public static long WorkspaceId(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(WorkspaceClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id
+            : throw new InvalidOperationException("This principal is no member of a workspace: only a member's sign-in or API token carries one.");
 
     public static int Limit(int? limit, int fallback, int max) =>
         limit is null ? fallback : limit is < 1 || limit > max

@@ -36,7 +36,7 @@ public static class AgreementsApi
         g.MapGet("/agreement-template", async (LiaisonDb db, CancellationToken ct) => TypedResults.Ok(await TemplateViewAsync(db, ct)))
             .RequireAuthorization(Auth.AuthServices.OwnerPolicy);
         g.MapPut("/agreement-template", async (HttpRequest request, LiaisonDb db, IClock clock, CancellationToken ct) =>
-            TypedResults.Ok(await SaveTemplateAsync(db, await ReadDocumentAsync(request, ct), request.HttpContext.User.MemberId(), clock.GetCurrentInstant(), ct)))
+            TypedResults.Ok(await SaveTemplateAsync(db, request.HttpContext.User.WorkspaceId(), await ReadDocumentAsync(request, ct), request.HttpContext.User.MemberId(), clock.GetCurrentInstant(), ct)))
             .Accepts<AgreementDocument>("application/json").RequireAuthorization(Auth.AuthServices.OwnerPolicy);
         g.MapGet("/time-zones", (string? search, int? limit) => TypedResults.Ok(FindTimeZones(search, RequestValues.Limit(limit, 10, 50))));
         return api;

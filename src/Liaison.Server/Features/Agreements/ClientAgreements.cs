@@ -54,11 +54,10 @@ public static class ClientAgreements
     }
 
     /// <summary>Replaces the workspace template after checking it; clients' stored versions are not touched.</summary>
-    public static async Task<TemplateView> SaveTemplateAsync(LiaisonDb db, AgreementDocument document, long? memberId, Instant now, CancellationToken ct)
+    public static async Task<TemplateView> SaveTemplateAsync(LiaisonDb db, long workspaceId, AgreementDocument document, long? memberId, Instant now, CancellationToken ct)
     {
         document = Require(document) with { Terms = document.Terms with { Version = 0, EffectiveFrom = default } };
         document.Validate();
-        var workspaceId = await db.Workspaces.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync(ct);
         var row = await db.AgreementTemplates.FirstOrDefaultAsync(t => t.WorkspaceId == workspaceId, ct);
         if (row is null) db.AgreementTemplates.Add(row = new AgreementTemplateRecord(workspaceId));
         row.Replace(document, now, memberId);

@@ -34,7 +34,7 @@ public static class ChannelsApi
         return api;
     }
 
-    public static async Task<Created<ChannelView>> Connect(ConnectChannel request, LiaisonDb db, ChannelDirectory directory, ChannelSettingsProtector protector,
+    public static async Task<Created<ChannelView>> Connect(ConnectChannel request, System.Security.Claims.ClaimsPrincipal user, LiaisonDb db, ChannelDirectory directory, ChannelSettingsProtector protector,
         Inbound.PullingChannels pulling, IClock clock, CancellationToken ct)
     {
         var kind = RequestValues.Kind(request.Kind, "kind");
@@ -42,8 +42,7 @@ public static class ChannelsApi
             throw new DomainRuleException("channel.kind.unsupported",
                 $"No channel of kind '{kind}' can be connected here; available: {string.Join(", ", directory.Kinds.Select(k => k.Value).Order())}.", "kind");
         var settings = request.Settings ?? [];
-        var workspaceId = await db.Workspaces.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync(ct);
-        var channel = new Channel(workspaceId, kind, request.Name ?? "", clock.GetCurrentInstant());
+        var channel = new Channel(user.WorkspaceId(), kind, request.Name ?? "", clock.GetCurrentInstant());
         ChannelSettingsRules.Check(kind, settings);
         await db.InTransactionAsync(async () =>
         {

@@ -19,7 +19,8 @@ public static class ClientsApi
     public static RouteGroupBuilder MapClients(this RouteGroupBuilder api)
     {
         var clients = api.MapGroup("/clients").WithTags("Clients");
-        clients.MapPost("/", (SaveClient request, LiaisonDb db, IClock clock, CancellationToken ct) => Create(db, request, clock.GetCurrentInstant(), ct));
+        clients.MapPost("/", (SaveClient request, LiaisonDb db, System.Security.Claims.ClaimsPrincipal user, IClock clock, CancellationToken ct) =>
+            Create(db, user.WorkspaceId(), request, clock.GetCurrentInstant(), ct));
         clients.MapGet("/", (LiaisonDb db, string? search, bool? archived, int? limit, CancellationToken ct) =>
             List(db, search, archived ?? false, RequestValues.Limit(limit, 100, 1000), ct));
         clients.MapGet("/{id:long}", Get);
@@ -34,9 +35,8 @@ public static class ClientsApi
         return api;
     }
 
-    public static async Task<Created<ClientView>> Create(LiaisonDb db, SaveClient request, Instant now, CancellationToken ct)
+    public static async Task<Created<ClientView>> Create(LiaisonDb db, long workspaceId, SaveClient request, Instant now, CancellationToken ct)
     {
-        var workspaceId = await db.Workspaces.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync(ct);
         var client = new Client(workspaceId, request.Name!, request.About, now);
         if (request.ResponsibleMemberId is { } member) client.Update(client.Name, client.About, await RequireMember(db, member, ct));
         db.Clients.Add(client);

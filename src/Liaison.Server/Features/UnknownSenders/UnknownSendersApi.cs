@@ -34,9 +34,9 @@ public static class UnknownSendersApi
             live.PublishUnknownSenders();
             return result;
         });
-        unknown.MapPost("/{id:long}/create-client", async (long id, CreateClientFrom request, LiaisonDb db, IClock clock, Inbound.LiveUpdates live, CancellationToken ct) =>
+        unknown.MapPost("/{id:long}/create-client", async (long id, CreateClientFrom request, LiaisonDb db, System.Security.Claims.ClaimsPrincipal user, IClock clock, Inbound.LiveUpdates live, CancellationToken ct) =>
         {
-            var result = await CreateClient(db, id, request, clock.GetCurrentInstant(), ct);
+            var result = await CreateClient(db, user.WorkspaceId(), id, request, clock.GetCurrentInstant(), ct);
             live.PublishUnknownSenders();
             return result;
         });
@@ -68,14 +68,13 @@ public static class UnknownSendersApi
         return TypedResults.Ok(ContactView.From(contact));
     }
 
-    public static async Task<Results<Created<ClientView>, NotFound>> CreateClient(LiaisonDb db, long unknownSenderId, CreateClientFrom request, Instant now, CancellationToken ct)
+    public static async Task<Results<Created<ClientView>, NotFound>> CreateClient(LiaisonDb db, long workspaceId, long unknownSenderId, CreateClientFrom request, Instant now, CancellationToken ct)
     {
         var sender = await db.UnknownSenders.AsNoTracking().FirstOrDefaultAsync(u => u.Id == unknownSenderId, ct);
         if (sender is null) return TypedResults.NotFound();
         var name = FirstNonBlank(request.ClientName, sender.DisplayName, sender.DisplayAddress);
         var (client, contact) = await db.InTransactionAsync(async () =>
         {
-            var workspaceId = await db.Workspaces.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync(ct);
             var client = new Client(workspaceId, name, null, now);
             db.Clients.Add(client);
             await db.SaveChangesAsync(ct);
