@@ -19,7 +19,7 @@ internal sealed class RecordingSink : IInboundSink
 
     public IReadOnlyDictionary<string, byte[]> Stored => _stored;
 
-    public async Task<AcceptedDelivery> AcceptAsync(long channelId, DeliveryKey key, Stream payload, CancellationToken ct)
+    public async Task<AcceptedDelivery> AcceptAsync(long channelId, DeliveryKey key, Stream payload, bool backfill, CancellationToken ct)
     {
         var call = Interlocked.Increment(ref _calls);
         BeforeAccept?.Invoke(call);
@@ -43,7 +43,7 @@ internal sealed class MeasuringSink : IInboundSink
     public long Bytes { get; private set; }
     public long PeakLiveBytes { get; private set; }
 
-    public async Task<AcceptedDelivery> AcceptAsync(long channelId, DeliveryKey key, Stream payload, CancellationToken ct)
+    public async Task<AcceptedDelivery> AcceptAsync(long channelId, DeliveryKey key, Stream payload, bool backfill, CancellationToken ct)
     {
         var buffer = new byte[81920];
         var sinceSample = 0L;
