@@ -77,6 +77,8 @@ public sealed class DataGenerator(int seed = 42)
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         var workspaceId = await db.Workspaces.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync();
         var start = now - Duration.FromDays(365);
+        // Generated history is an import's: every message has a channel.
+        var channelId = await Liaison.Server.Features.Channels.HistoryChannels.ForSourceAsync(db, ChannelKind.Import, "Benchmark data", now, CancellationToken.None);
 
         var clients = new List<(Client Client, Contact Contact, int Language, ChannelKind[] Kinds)>();
         for (var i = 0; i < shape.Clients; i++)
@@ -132,7 +134,7 @@ public sealed class DataGenerator(int seed = 42)
                 var at = start + Duration.FromSeconds(random.NextInt64(0, 365L * 24 * 3600));
                 var inbound = random.Next(10) < 6;
                 var address = contact.Identities.First(x => x.Kind == kind).Address;
-                var message = new Message(kind, inbound ? MessageDirection.Inbound : MessageDirection.Outbound, address, Text(language, kind), at, at,
+                var message = new Message(kind, inbound ? MessageDirection.Inbound : MessageDirection.Outbound, address, Text(language, kind), at, at, channelId,
                     subject: kind == ChannelKind.Email ? "Project" : null);
                 message.PlaceWith(client.Id, contact.Id, conversations[(client.Id, kind)].Id);
                 if (lastActivity[i] < at) lastActivity[i] = at;

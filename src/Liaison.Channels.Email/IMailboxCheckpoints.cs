@@ -13,7 +13,12 @@ namespace Liaison.Channels.Email;
 /// CONDSTORE; null where unknown (no CONDSTORE, or a checkpoint from before it was kept). While a
 /// folder's UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ are the checkpoint's, nothing in it changed.
 /// </param>
-public sealed record MailboxCheckpoint(uint UidValidity, uint LastUid, ulong? HighestModSeq = null);
+/// <param name="BackfillUpTo">
+/// the highest UID the folder's initial sync found (its first pass, or the first after a new
+/// UIDVALIDITY): mail up to it is history, handed over as backfill, even when that sync is resumed
+/// after a crash; mail above it arrived live. 0: none (a checkpoint from before it was kept).
+/// </param>
+public sealed record MailboxCheckpoint(uint UidValidity, uint LastUid, ulong? HighestModSeq = null, uint BackfillUpTo = 0);
 
 /// <summary>
 /// Durable per-folder checkpoints, so a restart or crash resumes the sync where it stopped. The

@@ -240,9 +240,10 @@ public sealed class ImapSync(
     /// <param name="SeenUpTo">every UID below the UIDNEXT the server gave when the folder was opened: what the search saw or what was expunged.</param>
     /// <param name="BaseModSeq">the checkpoint's HIGHESTMODSEQ while it still holds (same UIDVALIDITY, server with CONDSTORE); kept until the folder is done.</param>
     /// <param name="HighestModSeq">the folder's HIGHESTMODSEQ when opened, null without CONDSTORE: the checkpoint's once every message up to <paramref name="SeenUpTo"/> is committed.</param>
+    /// <param name="BackfillUpTo">mail up to this UID is the initial sync's history, handed over as backfill (<see cref="MailboxCheckpoint.BackfillUpTo"/>).</param>
     private sealed record FolderPlan(
         IMailFolder Folder, MailboxCheckpoint? Checkpoint, uint UidValidity, IList<UniqueId> Uids, uint Last, uint SeenUpTo,
-        ulong? BaseModSeq, ulong? HighestModSeq);
+        ulong? BaseModSeq, ulong? HighestModSeq, uint BackfillUpTo);
 
     private async Task<int> SyncFoldersAsync(ImapClient client, IReadOnlyList<IMailFolder> folders, CancellationToken ct)
     {
@@ -256,10 +257,12 @@ public sealed class ImapSync(
             await OpenFromCheckpointAsync(client, folder, checkpoint, ct);
             uint last = 0;
             ulong? baseModSeq = null;
+            var initial = true;
             if (checkpoint is not null && checkpoint.UidValidity == folder.UidValidity)
             {
                 last = checkpoint.LastUid;
                 baseModSeq = condStore ? checkpoint.HighestModSeq : null;
+                initial = false;
             }
             else if (checkpoint is not null)
                 _logger.LogInformation("Mailbox {ChannelId}: {Folder} has a new UIDVALIDITY ({Old} -> {New}); syncing it again from the start",
@@ -273,8 +276,11 @@ public sealed class ImapSync(
             IList<UniqueId> uids = folder.Count == 0 || nothingNew ? []
                 : await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId(last + 1), UniqueId.MaxValue)), ct);
             // "n:*" always matches the highest UID, even one below n.
-            plans.Add(new FolderPlan(folder, checkpoint, folder.UidValidity, uids.Where(u => u.Id > last).OrderBy(u => u.Id).ToList(), last, seenUpTo,
-                baseModSeq, modSeq));
+            var found = uids.Where(u => u.Id > last).OrderBy(u => u.Id).ToList();
+            // Read from the start (no checkpoint, or renumbered): what is there now is history, whatever
+            // this pass gets through before a crash; a resumed pass keeps the bound its checkpoints carry.
+            var backfillUpTo = initial ? Math.Max(seenUpTo, found.Count > 0 ? found[^1].Id : 0) : checkpoint!.BackfillUpTo;
+            plans.Add(new FolderPlan(folder, checkpoint, folder.UidValidity, found, last, seenUpTo, baseModSeq, modSeq, backfillUpTo));
         }
         plans.Reverse();
 
@@ -310,7 +316,7 @@ public sealed class ImapSync(
                     {
                         await ((IImapFolder)folder).GetStreamsAsync(small, async (f, _, uid, stream, token) =>
                         {
-                            commits.Add((await sink.AcceptAsync(channelId, KeyFor(f, plan.UidValidity, uid, byUid.GetValueOrDefault(uid.Id)), stream, token)).Committed);
+                            commits.Add((await sink.AcceptAsync(channelId, KeyFor(f, plan.UidValidity, uid, byUid.GetValueOrDefault(uid.Id)), stream, uid.Id <= plan.BackfillUpTo, token)).Committed);
                             done++;
                             Status.Update(s => s with { Done = done });
                         }, ct);
@@ -318,11 +324,11 @@ public sealed class ImapSync(
                     foreach (var uid in batch.Except(small))
                     {
                         await using var stream = new ImapMessageStream(folder, uid, _options.ChunkBytes);
-                        commits.Add((await sink.AcceptAsync(channelId, KeyFor(folder, plan.UidValidity, uid, byUid[uid.Id]), stream, ct)).Committed);
+                        commits.Add((await sink.AcceptAsync(channelId, KeyFor(folder, plan.UidValidity, uid, byUid[uid.Id]), stream, uid.Id <= plan.BackfillUpTo, ct)).Committed);
                         done++;
                         Status.Update(s => s with { Done = done });
                     }
-                    committing.Enqueue((Task.WhenAll(commits), new MailboxCheckpoint(plan.UidValidity, batch.Max(u => u.Id), plan.BaseModSeq)));
+                    committing.Enqueue((Task.WhenAll(commits), new MailboxCheckpoint(plan.UidValidity, batch.Max(u => u.Id), plan.BaseModSeq, plan.BackfillUpTo)));
                     while (committing.Count > BatchesInFlight || committing.TryPeek(out var oldest) && oldest.Committed.IsCompleted)
                         await SaveWhenCommittedAsync(folder, committing.Dequeue(), ct);
                 }
@@ -355,8 +361,8 @@ public sealed class ImapSync(
     private async Task FinishFolderAsync(FolderPlan plan, CancellationToken ct)
     {
         var last = plan.Uids.Count > 0 ? plan.Uids[^1].Id : plan.Last;
-        var stored = plan.Uids.Count > 0 ? new MailboxCheckpoint(plan.UidValidity, last, plan.BaseModSeq) : plan.Checkpoint;
-        var finished = new MailboxCheckpoint(plan.UidValidity, Math.Max(last, plan.SeenUpTo), plan.HighestModSeq);
+        var stored = plan.Uids.Count > 0 ? new MailboxCheckpoint(plan.UidValidity, last, plan.BaseModSeq, plan.BackfillUpTo) : plan.Checkpoint;
+        var finished = new MailboxCheckpoint(plan.UidValidity, Math.Max(last, plan.SeenUpTo), plan.HighestModSeq, plan.BackfillUpTo);
         if (finished != stored)
             await checkpoints.SaveAsync(channelId, plan.Folder.FullName, finished, ct);
     }

@@ -95,6 +95,30 @@ public sealed class ImapSyncTest(MailServers servers)
     }
 
     [Fact]
+    public async Task Sync_InitialSyncCutShortAndResumed_HandsAllOfItAsBackfill_AndLaterMailLive()
+    {
+        var owner = servers.NewMailbox("owner");
+        var settings = servers.SettingsFor(owner);
+        await servers.AppendAsync(owner, "INBOX", Mails(12, owner));
+        var options = new ImapSyncOptions { BatchSize = 5 };
+        _sink.BeforeAccept = call =>
+        {
+            if (call == 8) throw new IOException("the disk is full");
+        };
+        await Assert.ThrowsAsync<IOException>(() => Sync(settings, options).SyncOnceAsync(TestContext.Current.CancellationToken));
+        _sink.BeforeAccept = null;
+        // Resumed from a checkpoint, which still knows where the initial sync's history ends.
+        await Sync(settings, options).SyncOnceAsync(TestContext.Current.CancellationToken);
+        await servers.AppendAsync(owner, "INBOX", Mails(2, owner, prefix: "Later"));
+        await Sync(settings, options).SyncOnceAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(14, _sink.Stored.Count);
+        Assert.Equal(12, _sink.Backfill.Values.Count(b => b));
+        Assert.Equal(2, _sink.Backfill.Values.Count(b => !b));
+        Assert.Equal(12u, (await CheckpointAsync())!.BackfillUpTo);
+    }
+
+    [Fact]
     public async Task Sync_UidValidityChanged_ResyncsWithoutDuplicates()
     {
         var owner = servers.NewMailbox("owner");

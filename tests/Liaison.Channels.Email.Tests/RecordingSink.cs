@@ -19,13 +19,16 @@ internal sealed class RecordingSink : IInboundSink
 
     public IReadOnlyDictionary<string, byte[]> Stored => _stored;
 
-    public async Task<AcceptedDelivery> AcceptAsync(long channelId, DeliveryKey key, Stream payload, CancellationToken ct)
+    /// <summary>Whether each stored delivery was handed over as backfill (history of the initial sync).</summary>
+    public ConcurrentDictionary<string, bool> Backfill { get; } = new();
+
+    public async Task<AcceptedDelivery> AcceptAsync(long channelId, DeliveryKey key, Stream payload, bool backfill, CancellationToken ct)
     {
         var call = Interlocked.Increment(ref _calls);
         BeforeAccept?.Invoke(call);
         using var buffer = new MemoryStream();
         await payload.CopyToAsync(buffer, ct);
-        _stored.TryAdd(key.Value, buffer.ToArray());
+        if (_stored.TryAdd(key.Value, buffer.ToArray())) Backfill[key.Value] = backfill;
         return AcceptedDelivery.AlreadyCommitted;
     }
 
@@ -43,7 +46,7 @@ internal sealed class MeasuringSink : IInboundSink
     public long Bytes { get; private set; }
     public long PeakLiveBytes { get; private set; }
 
-    public async Task<AcceptedDelivery> AcceptAsync(long channelId, DeliveryKey key, Stream payload, CancellationToken ct)
+    public async Task<AcceptedDelivery> AcceptAsync(long channelId, DeliveryKey key, Stream payload, bool backfill, CancellationToken ct)
     {
         var buffer = new byte[81920];
         var sinceSample = 0L;

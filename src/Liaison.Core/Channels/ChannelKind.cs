@@ -20,6 +20,14 @@ public readonly record struct ChannelKind
     public static readonly ChannelKind Meeting = new("meeting");
     /// <summary>Anything else a fragment was pasted from (Skype, LinkedIn, Gadu-Gadu, ...).</summary>
     public static readonly ChannelKind Other = new("other");
+    /// <summary>
+    /// The channel of messages recorded through <c>POST /api/messages</c>: one per workspace, so that a
+    /// message recorded twice (same provider id) is caught by the one unique rule every message obeys.
+    /// The message itself keeps the kind it was exchanged on (e-mail, Telegram).
+    /// </summary>
+    public static readonly ChannelKind Api = new("api");
+    /// <summary>The channel of history imported from one source (an export, another tool): one per source.</summary>
+    public static readonly ChannelKind Import = new("import");
 
     public ChannelKind(string value)
     {
@@ -33,6 +41,13 @@ public readonly record struct ChannelKind
 
     /// <summary>Instant messengers: answered within hours rather than working days by default.</summary>
     public bool IsMessenger => this == Telegram || this == WhatsApp || this == Viber || this == Messenger;
+
+    /// <summary>
+    /// No provider stands behind a channel of this kind (<see cref="Api"/>, <see cref="Import"/>): it
+    /// only holds history recorded by other means; nothing arrives on it by webhook or pulling, and
+    /// nothing is sent on it.
+    /// </summary>
+    public bool OnlyRecordsHistory => this == Api || this == Import;
 
     public static bool TryParse(string? text, out ChannelKind kind)
     {

@@ -12,7 +12,8 @@ public interface IInboundSink
     /// are committed together; <see cref="AcceptedDelivery.Committed"/> tells when it is durable.
     /// </summary>
     /// <param name="payload">the raw delivery (a whole RFC 822 message); read to the end, not kept open. Large payloads are streamed to disk, never held whole.</param>
-    Task<AcceptedDelivery> AcceptAsync(long channelId, DeliveryKey key, Stream payload, CancellationToken ct);
+    /// <param name="backfill">history the channel found when first read (a mailbox's initial sync), not something that just arrived: its messages are recorded as backfill.</param>
+    Task<AcceptedDelivery> AcceptAsync(long channelId, DeliveryKey key, Stream payload, bool backfill, CancellationToken ct);
 }
 
 /// <summary>

@@ -24,7 +24,7 @@ public sealed class Message
         string text,
         Instant occurredAt,
         Instant recordedAt,
-        long? channelId = null,
+        long channelId,
         string? subject = null,
         string? html = null,
         string? providerMessageId = null,
@@ -50,8 +50,12 @@ public sealed class Message
     public long? ConversationId { get; private set; }
     /// <summary>Set while the sender is unknown; cleared when the owner places the message.</summary>
     public long? UnknownSenderId { get; private set; }
-    /// <summary>The connected account it came through; null for imported history.</summary>
-    public long? ChannelId { get; private set; }
+    /// <summary>
+    /// The channel it came through or left on: a connected account, or for history recorded by other
+    /// means the workspace's API channel or an import's (<see cref="ChannelKind.OnlyRecordsHistory"/>).
+    /// Always set, so (channel, provider id) is one unique rule for every message.
+    /// </summary>
+    public long ChannelId { get; private set; }
     public ChannelKind ChannelKind { get; private set; }
     public MessageDirection Direction { get; private set; }
     /// <summary>The client side's normalised address: the sender of an inbound message, the recipient of an outbound one.</summary>
@@ -84,6 +88,12 @@ public sealed class Message
     public bool FormattingWithheld { get; private set; }
     /// <summary>Attachments past the channel's cap per message: counted here, not extracted; the raw delivery is kept.</summary>
     public int AttachmentsLeftOut { get; private set; }
+    /// <summary>
+    /// History recorded after the fact rather than live: a mailbox's initial sync, an import, or
+    /// <c>POST /api/messages</c> with <c>backfill: true</c>. Nothing reads it yet; triage will: a
+    /// backfilled message never triggers an acknowledgement and never counts as a broken promise.
+    /// </summary>
+    public bool IsBackfill { get; private set; }
 
     public void PlaceWith(long clientId, long contactId, long conversationId)
     {
@@ -102,6 +112,9 @@ public sealed class Message
     }
 
     public void MarkNoAnswerNeeded() => NeedsAnswer = false;
+
+    /// <summary>Marks it history recorded after the fact (see <see cref="IsBackfill"/>).</summary>
+    public void MarkBackfill() => IsBackfill = true;
 
     /// <summary>Records what of the delivery is not shown: its formatting, and attachments past the cap.</summary>
     public void RecordLeftOut(bool formattingWithheld, int attachmentsLeftOut)

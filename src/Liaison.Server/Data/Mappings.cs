@@ -113,6 +113,8 @@ internal sealed class ChannelMapping : IEntityTypeConfiguration<Channel>
     {
         e.Property(c => c.Name).HasMaxLength(200);
         e.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId);
+        // One channel per source of history (the API, an import), however many first uses race.
+        e.HasIndex(c => new { c.WorkspaceId, c.Kind, c.Name }).IsUnique().HasFilter("kind IN ('api', 'import')");
     }
 }
 
@@ -143,7 +145,8 @@ internal sealed class MessageMapping : IEntityTypeConfiguration<Message>
         // The timeline's keyset seek: (client, occurred_at desc, id desc).
         e.HasIndex(m => new { m.ClientId, m.OccurredAt, m.Id }).IsDescending(false, true, true);
         e.Property(m => m.DeliveryState).HasConversion<string>().HasMaxLength(16);
-        // A provider's message is stored once per channel, however often its delivery is processed.
+        // A provider's message is stored once per channel, however often its delivery is processed or
+        // the same history is recorded: every message has a channel (HistoryChannels for the API's).
         e.HasIndex(m => new { m.ChannelId, m.ProviderMessageId }).IsUnique();
         e.HasIndex(m => m.UnknownSenderId);
         e.HasIndex(m => m.ContactId);

@@ -58,7 +58,8 @@ public static class ChannelsApi
 
     public static async Task<Ok<List<ChannelView>>> List(LiaisonDb db, ChannelSettingsProtector protector, Inbound.PullingChannels pulling, CancellationToken ct)
     {
-        var channels = await db.Channels.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
+        // The channels that only hold recorded history (HistoryChannels) are no accounts to show or edit.
+        var channels = (await db.Channels.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct)).Where(c => !c.Kind.OnlyRecordsHistory).ToList();
         var settings = await db.ChannelSettings.AsNoTracking().ToDictionaryAsync(s => s.ChannelId, ct);
         return TypedResults.Ok(channels.Select(c => View(c, settings.TryGetValue(c.Id, out var s) ? protector.Unprotect(s.Protected).Values.Keys : [])
             with { Fetches = pulling.Fetches(c.Kind), Status = pulling.StatusOf(c.Id, c.Kind) }).ToList());
@@ -67,7 +68,7 @@ public static class ChannelsApi
     public static async Task<Results<NoContent, NotFound>> Disconnect(long id, LiaisonDb db, ChannelDirectory directory, Inbound.PullingChannels pulling, IClock clock, CancellationToken ct)
     {
         var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, ct);
-        if (channel is null) return TypedResults.NotFound();
+        if (channel is null || channel.Kind.OnlyRecordsHistory) return TypedResults.NotFound();
         channel.Disconnect(clock.GetCurrentInstant());
         await db.SaveChangesAsync(ct);
         directory.Forget(id);

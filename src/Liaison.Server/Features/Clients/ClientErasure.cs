@@ -20,8 +20,8 @@ public static class ClientErasure
     public static async Task<Plan> PlanAsync(LiaisonDb db, long clientId, CancellationToken ct)
     {
         var messages = await db.Messages.AsNoTracking()
-            .Where(m => m.ClientId == clientId && m.ChannelId != null && m.ProviderMessageId != null)
-            .Select(m => new { ChannelId = m.ChannelId!.Value, ProviderMessageId = m.ProviderMessageId! })
+            .Where(m => m.ClientId == clientId && m.ProviderMessageId != null)
+            .Select(m => new { m.ChannelId, ProviderMessageId = m.ProviderMessageId! })
             .ToListAsync(ct);
         var ours = messages.Select(m => (m.ChannelId, m.ProviderMessageId)).ToHashSet();
         var channels = ours.Select(m => m.ChannelId).Distinct().ToList();

@@ -231,7 +231,7 @@ public sealed class DeliveryProcessor(
                     {
                         var (items, unreadable) = Read(delivery, payload, channel);
                         if (crashOnText is not null) CrashIfMarked(items);
-                        return (items is null ? null : Task.Run(() => StoreAttachmentsAsync(items, ct), ct), unreadable);
+                        return (items is null ? null : Task.Run(() => StoreAttachmentsAsync(items, delivery.IsBackfill, ct), ct), unreadable);
                     }
                     finally { Release(); }
                 }, ct);
@@ -354,7 +354,8 @@ public sealed class DeliveryProcessor(
     }
 
     /// <summary>An item of a delivery, with its message's attachments already in the content-addressed store (null: not fetched yet).</summary>
-    private sealed record ReadItem(InboundItem Item, AttachmentStore.Stored?[] Stored);
+    /// <param name="Backfill">its delivery is history found on the channel's first read.</param>
+    private sealed record ReadItem(InboundItem Item, AttachmentStore.Stored?[] Stored, bool Backfill);
 
     private async Task RecordMessagesAsync(LiaisonDb db, List<(ChannelDirectory.Entry Channel, ReadItem Item)> run, Changes changes, CancellationToken ct)
     {
@@ -365,8 +366,8 @@ public sealed class DeliveryProcessor(
             var m = (InboundMessage)r.Item.Item;
             var kind = r.Channel.Adapter!.Kind;
             return new RecordMessage.Incoming(
-                kind, m.Direction, IdentityAddress.Normalize(kind, m.CounterpartAddress, options.Value.DefaultPhoneRegion), m.CounterpartName, m.Text, m.At,
-                m.Subject, m.Html, m.ThreadKey, m.ProviderMessageId, r.Channel.ChannelId, m.IsAutomated, m.FormattingWithheld, m.AttachmentsLeftOut);
+                r.Channel.ChannelId, kind, m.Direction, IdentityAddress.Normalize(kind, m.CounterpartAddress, options.Value.DefaultPhoneRegion), m.CounterpartName, m.Text, m.At,
+                m.Subject, m.Html, m.ThreadKey, m.ProviderMessageId, m.IsAutomated, m.FormattingWithheld, m.AttachmentsLeftOut, r.Item.Backfill);
         }).ToList();
         var recorded = await MessageBatch.RecordAsync(db, incoming, now, ct);
         for (var i = 0; i < run.Count; i++)
@@ -418,7 +419,7 @@ public sealed class DeliveryProcessor(
     /// mail's attachments are decoded out of one payload stream, which can't be read from two places
     /// at once. Deliveries store theirs side by side, and their syncs share the file system's journal commits.
     /// </summary>
-    private async Task<IReadOnlyList<ReadItem>> StoreAttachmentsAsync(IReadOnlyList<InboundItem> items, CancellationToken ct)
+    private async Task<IReadOnlyList<ReadItem>> StoreAttachmentsAsync(IReadOnlyList<InboundItem> items, bool backfill, CancellationToken ct)
     {
         var read = new List<ReadItem>(items.Count);
         foreach (var item in items)
@@ -426,7 +427,7 @@ public sealed class DeliveryProcessor(
             var attachmentsOf = (item as InboundMessage)?.Attachments ?? [];
             var stored = new AttachmentStore.Stored?[attachmentsOf.Count];
             for (var i = 0; i < stored.Length; i++) stored[i] = await SaveAsync(attachmentsOf[i], ct);
-            read.Add(new ReadItem(item, stored));
+            read.Add(new ReadItem(item, stored, backfill));
         }
         return read;
     }

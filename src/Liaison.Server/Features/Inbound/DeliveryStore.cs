@@ -8,7 +8,8 @@ namespace Liaison.Server.Features.Inbound;
 
 /// <summary>A delivery waiting for its batch's commit.</summary>
 /// <param name="AnswerWaiting">a provider is waiting for our answer (a webhook), not a channel that pulls.</param>
-public sealed record PendingDelivery(long ChannelId, string Key, byte[] Payload, Instant ReceivedAt, string? PayloadSha256 = null, bool AnswerWaiting = false)
+/// <param name="Backfill">history found on the channel's first read (<see cref="InboundDelivery.IsBackfill"/>).</param>
+public sealed record PendingDelivery(long ChannelId, string Key, byte[] Payload, Instant ReceivedAt, string? PayloadSha256 = null, bool AnswerWaiting = false, bool Backfill = false)
 {
     public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
@@ -123,8 +124,8 @@ internal sealed class SqliteDeliveryStore(string connectionString) : DeliverySto
         insert.Transaction = tx;
         // RETURNING yields no row for a repeat: only a new delivery gets its payload stored.
         insert.CommandText = """
-            INSERT INTO inbound_deliveries (channel_id, delivery_key, received_at, payload_sha256, state, attempts, next_attempt_at)
-            VALUES ($channel, $key, $at, $sha, 'Pending', 0, $at)
+            INSERT INTO inbound_deliveries (channel_id, delivery_key, received_at, payload_sha256, is_backfill, state, attempts, next_attempt_at)
+            VALUES ($channel, $key, $at, $sha, $backfill, 'Pending', 0, $at)
             ON CONFLICT (channel_id, delivery_key) DO NOTHING
             RETURNING id
             """;
@@ -132,6 +133,7 @@ internal sealed class SqliteDeliveryStore(string connectionString) : DeliverySto
         var key = insert.Parameters.Add("$key", SqliteType.Text);
         var at = insert.Parameters.Add("$at", SqliteType.Integer);
         var sha = insert.Parameters.Add("$sha", SqliteType.Text);
+        var backfill = insert.Parameters.Add("$backfill", SqliteType.Integer);
         await using var keep = connection.CreateCommand();
         keep.Transaction = tx;
         keep.CommandText = "INSERT INTO inbound_payloads (delivery_id, bytes) VALUES ($id, $bytes)";
@@ -143,6 +145,7 @@ internal sealed class SqliteDeliveryStore(string connectionString) : DeliverySto
             key.Value = delivery.Key;
             at.Value = delivery.ReceivedAt.ToUnixTimeTicks();
             sha.Value = (object?)delivery.PayloadSha256 ?? DBNull.Value;
+            backfill.Value = delivery.Backfill;
             if (await insert.ExecuteScalarAsync(ct) is not long newId || delivery.PayloadSha256 is not null) continue;
             id.Value = newId;
             bytes.Value = delivery.Payload;
@@ -196,6 +199,7 @@ internal sealed class PostgresDeliveryStore(string connectionString) : DeliveryS
         var times = new DateTime[batch.Count];
         var payloads = new byte[batch.Count][];
         var shas = new string?[batch.Count];
+        var backfills = new bool[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             channels[i] = batch[i].ChannelId;
@@ -203,14 +207,15 @@ internal sealed class PostgresDeliveryStore(string connectionString) : DeliveryS
             times[i] = batch[i].ReceivedAt.ToDateTimeUtc();
             payloads[i] = batch[i].Payload;
             shas[i] = batch[i].PayloadSha256;
+            backfills[i] = batch[i].Backfill;
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // DISTINCT ON: a delivery repeated within the batch is stored, with its payload, once.
         await using var insert = new NpgsqlCommand("""
-            WITH d AS (SELECT DISTINCT ON (c, k) c, k, t, p, s FROM unnest(@channels, @keys, @times, @payloads, @shas) AS u(c, k, t, p, s)),
+            WITH d AS (SELECT DISTINCT ON (c, k) c, k, t, p, s, b FROM unnest(@channels, @keys, @times, @payloads, @shas, @backfills) AS u(c, k, t, p, s, b)),
             stored AS (
-                INSERT INTO inbound_deliveries (channel_id, delivery_key, received_at, payload_sha256, state, attempts, next_attempt_at)
-                SELECT c, k, t, s, 'Pending', 0, t FROM d
+                INSERT INTO inbound_deliveries (channel_id, delivery_key, received_at, payload_sha256, is_backfill, state, attempts, next_attempt_at)
+                SELECT c, k, t, s, b, 'Pending', 0, t FROM d
                 ON CONFLICT (channel_id, delivery_key) DO NOTHING
                 RETURNING id, channel_id, delivery_key, payload_sha256)
             INSERT INTO inbound_payloads (delivery_id, bytes)
@@ -222,6 +227,7 @@ internal sealed class PostgresDeliveryStore(string connectionString) : DeliveryS
         insert.Parameters.Add(new NpgsqlParameter("times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = times });
         insert.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = payloads });
         insert.Parameters.Add(new NpgsqlParameter("shas", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = shas });
+        insert.Parameters.Add(new NpgsqlParameter("backfills", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { Value = backfills });
         await insert.ExecuteNonQueryAsync(ct);
     }
 

@@ -55,9 +55,10 @@ public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryPro
     /// for an answer, so processing goes on alongside: a mailbox's first sync is done when its mail
     /// is on the timelines, not when it is stored.
     /// </summary>
-    public async ValueTask<Task> EnqueueAsync(long channelId, string key, byte[] payload, Instant receivedAt, CancellationToken ct, string? payloadSha256 = null)
+    /// <param name="backfill">history found on the channel's first read (a mailbox's initial sync): its messages are recorded as backfill.</param>
+    public async ValueTask<Task> EnqueueAsync(long channelId, string key, byte[] payload, Instant receivedAt, CancellationToken ct, string? payloadSha256 = null, bool backfill = false)
     {
-        var pending = new PendingDelivery(channelId, key, payload, receivedAt, payloadSha256);
+        var pending = new PendingDelivery(channelId, key, payload, receivedAt, payloadSha256, Backfill: backfill);
         await queue.Writer.WriteAsync(pending, ct);
         return pending.Committed.Task;
     }

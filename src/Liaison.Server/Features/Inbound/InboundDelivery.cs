@@ -30,6 +30,11 @@ public sealed class InboundDelivery
     /// Null: its bytes are an <see cref="InboundPayload"/>.
     /// </summary>
     public string? PayloadSha256 { get; private set; }
+    /// <summary>
+    /// History the channel found when first read (a mailbox's initial sync), not something that just
+    /// arrived: its messages are recorded as backfill (<see cref="Core.Messages.Message.IsBackfill"/>).
+    /// </summary>
+    public bool IsBackfill { get; private set; }
     public DeliveryProcessing State { get; private set; }
     public int Attempts { get; private set; }
     public Instant NextAttemptAt { get; private set; }

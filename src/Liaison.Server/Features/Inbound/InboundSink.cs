@@ -14,7 +14,7 @@ public sealed class InboundSink(DeliveryWriter writer, AttachmentStore store, IC
 {
     public const int InRowBytes = 256 * 1024;
 
-    public async Task<AcceptedDelivery> AcceptAsync(long channelId, DeliveryKey key, Stream payload, CancellationToken ct)
+    public async Task<AcceptedDelivery> AcceptAsync(long channelId, DeliveryKey key, Stream payload, bool backfill, CancellationToken ct)
     {
         // A payload of known size (MailKit hands a fetched mail over as an in-memory stream) gets a buffer of
         // its size: a 256 KB buffer per mail went to the large object heap, 5 GB of it for a 20,000-mail sync.
@@ -25,11 +25,11 @@ public sealed class InboundSink(DeliveryWriter writer, AttachmentStore store, IC
         while (read < head.Length && (n = await payload.ReadAsync(head.AsMemory(read), ct)) > 0) read += n;
         if (read <= InRowBytes)
         {
-            return new AcceptedDelivery(await writer.EnqueueAsync(channelId, key.Value, head[..read], clock.GetCurrentInstant(), ct));
+            return new AcceptedDelivery(await writer.EnqueueAsync(channelId, key.Value, head[..read], clock.GetCurrentInstant(), ct, backfill: backfill));
         }
         await using var whole = new ConcatenatedStream(new MemoryStream(head, 0, read, writable: false), payload);
         var stored = await store.SaveAsync(whole, options.Value.MaxAttachmentBytes * 2, ct);
-        return new AcceptedDelivery(await writer.EnqueueAsync(channelId, key.Value, [], clock.GetCurrentInstant(), ct, stored.Sha256));
+        return new AcceptedDelivery(await writer.EnqueueAsync(channelId, key.Value, [], clock.GetCurrentInstant(), ct, stored.Sha256, backfill));
     }
 
     /// <summary>The bytes already read, then the rest of the source.</summary>

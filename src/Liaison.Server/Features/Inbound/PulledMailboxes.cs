@@ -32,6 +32,9 @@ public sealed class MailboxCheckpointRecord
     /// equality, never ordered in SQL. Null: unknown (no CONDSTORE, or a row from before it was kept).
     /// </summary>
     public long? HighestModSeq { get; set; }
+
+    /// <summary>The highest UID of the folder's initial sync (<see cref="MailboxCheckpoint.BackfillUpTo"/>); 0 for rows from before it was kept.</summary>
+    public long BackfillUpTo { get; set; }
 }
 
 internal sealed class MailboxCheckpointRecordMapping : IEntityTypeConfiguration<MailboxCheckpointRecord>
@@ -72,7 +75,7 @@ public sealed class DatabaseMailboxCheckpoints(IDbContextFactory<LiaisonDb> dbs)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var row = await db.MailboxCheckpoints.AsNoTracking().FirstOrDefaultAsync(c => c.ChannelId == channelId && c.Folder == folder, ct);
-        return row is null ? null : new MailboxCheckpoint((uint)row.UidValidity, (uint)row.LastUid, unchecked((ulong?)row.HighestModSeq));
+        return row is null ? null : new MailboxCheckpoint((uint)row.UidValidity, (uint)row.LastUid, unchecked((ulong?)row.HighestModSeq), (uint)row.BackfillUpTo);
     }
 
     public async Task SaveAsync(long channelId, string folder, MailboxCheckpoint checkpoint, CancellationToken ct)
@@ -83,6 +86,7 @@ public sealed class DatabaseMailboxCheckpoints(IDbContextFactory<LiaisonDb> dbs)
         row.UidValidity = checkpoint.UidValidity;
         row.LastUid = checkpoint.LastUid;
         row.HighestModSeq = unchecked((long?)checkpoint.HighestModSeq);
+        row.BackfillUpTo = checkpoint.BackfillUpTo;
         await db.SaveChangesAsync(ct);
     }
 }

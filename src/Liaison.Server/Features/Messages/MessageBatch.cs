@@ -41,6 +41,7 @@ public static class MessageBatch
             var message = new Message(incoming.Channel, incoming.Direction, incoming.CounterpartAddress, incoming.Text, incoming.OccurredAt, now,
                 incoming.ChannelId, incoming.Subject, incoming.Html, incoming.ProviderMessageId, incoming.ThreadKey);
             if (incoming.IsAutomated) message.MarkNoAnswerNeeded();
+            if (incoming.IsBackfill) message.MarkBackfill();
             if (incoming.FormattingWithheld || incoming.AttachmentsLeftOut > 0) message.RecordLeftOut(incoming.FormattingWithheld, incoming.AttachmentsLeftOut);
             if (owners.TryGetValue((incoming.Channel, incoming.CounterpartAddress), out var owner))
             {
@@ -64,7 +65,7 @@ public static class MessageBatch
         await db.SaveChangesAsync(ct);
         await AdoptEarlyRepliesAsync(db, batch, messages, conversations, mayHaveBeenAnswered, ct);
         await MessagePlacement.MarkAnsweredAsync(db, mayHaveBeenAnswered.Select(c => c.Id).ToList(), ct);
-        return messages.Select(m => m is null ? null : new RecordMessage.Recorded(m.Id, m.ClientId, m.ContactId, m.ConversationId, m.UnknownSenderId)).ToList();
+        return messages.Select(m => m is null ? null : new RecordMessage.Recorded(m.Id, m.ClientId, m.ContactId, m.ConversationId, m.UnknownSenderId, m.ChannelId, m.IsBackfill)).ToList();
     }
 
     /// <summary>
@@ -111,21 +112,21 @@ public static class MessageBatch
     /// <summary>The indexes of the messages not stored yet: a provider's retry, the same mail in INBOX and Sent, or twice in this batch.</summary>
     private static async Task<List<int>> WithoutStoredAsync(LiaisonDb db, IReadOnlyList<RecordMessage.Incoming> batch, CancellationToken ct)
     {
-        var channelIds = batch.Where(m => m.ChannelId is not null && m.ProviderMessageId is not null).Select(m => m.ChannelId!.Value).Distinct().ToList();
-        var providerIds = batch.Where(m => m.ChannelId is not null && m.ProviderMessageId is not null).Select(m => m.ProviderMessageId!).Distinct().ToList();
+        var channelIds = batch.Where(m => m.ProviderMessageId is not null).Select(m => m.ChannelId).Distinct().ToList();
+        var providerIds = batch.Where(m => m.ProviderMessageId is not null).Select(m => m.ProviderMessageId!).Distinct().ToList();
         var seen = new HashSet<(long, string)>();
         if (providerIds.Count > 0)
         {
             var stored = await db.Messages.AsNoTracking()
-                .Where(m => m.ChannelId != null && channelIds.Contains(m.ChannelId.Value) && m.ProviderMessageId != null && providerIds.Contains(m.ProviderMessageId))
-                .Select(m => new { ChannelId = m.ChannelId!.Value, ProviderMessageId = m.ProviderMessageId! })
+                .Where(m => channelIds.Contains(m.ChannelId) && m.ProviderMessageId != null && providerIds.Contains(m.ProviderMessageId))
+                .Select(m => new { m.ChannelId, ProviderMessageId = m.ProviderMessageId! })
                 .ToListAsync(ct);
             foreach (var m in stored) seen.Add((m.ChannelId, m.ProviderMessageId));
         }
         var fresh = new List<int>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
-            if (batch[i] is { ChannelId: { } channelId, ProviderMessageId: { } providerId } && !seen.Add((channelId, providerId))) continue;
+            if (batch[i] is { ProviderMessageId: { } providerId } && !seen.Add((batch[i].ChannelId, providerId))) continue;
             fresh.Add(i);
         }
         return fresh;
@@ -168,7 +169,7 @@ public static class MessageBatch
         var parentIds = placed
             .Where(i => batch[i].ThreadKey is { } key && Topic.OfThreadKey(key) is null && !byKey.ContainsKey((ClientOf(i), batch[i].Channel, key)))
             .Select(i => batch[i].ThreadKey!).Distinct().ToList();
-        var parents = new Dictionary<(long? ChannelId, long ClientId, string ProviderId), Conversation>();
+        var parents = new Dictionary<(long ChannelId, long ClientId, string ProviderId), Conversation>();
         if (parentIds.Count > 0)
         {
             var found = await db.Messages.AsNoTracking()

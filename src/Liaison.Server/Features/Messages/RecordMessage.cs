@@ -22,18 +22,26 @@ public static class RecordMessage
     /// <param name="Counterpart">the client side's address: the sender of an inbound message, the recipient of an outbound one.</param>
     /// <param name="CounterpartName">the name the client side uses there, shown for unknown senders.</param>
     /// <param name="ThreadKey">the channel's own thread id; messages without one form one chat per address.</param>
+    /// <param name="ProviderMessageId">the provider's id of the message: recording the same id again answers 409.</param>
+    /// <param name="Backfill">true for history recorded after the fact, not a message that just arrived; false by default.</param>
     public sealed record Request(
         [property: MaxLength(32)] string? Channel, [property: MaxLength(16)] string? Direction, [property: MaxLength(320)] string? Counterpart,
         [property: MaxLength(200)] string? CounterpartName, [property: MaxLength(RequestText.MaxMessageTextLength)] string? Text, [property: MaxLength(64)] string? OccurredAt,
         [property: MaxLength(1000)] string? Subject = null, [property: MaxLength(RequestText.MaxMessageHtmlLength)] string? Html = null,
-        [property: MaxLength(400)] string? ThreadKey = null, [property: MaxLength(Core.Inbound.DeliveryKey.MaxLength)] string? ProviderMessageId = null);
+        [property: MaxLength(400)] string? ThreadKey = null, [property: MaxLength(Core.Inbound.DeliveryKey.MaxLength)] string? ProviderMessageId = null,
+        bool? Backfill = null);
 
-    public sealed record Recorded(long Id, long? ClientId, long? ContactId, long? ConversationId, long? UnknownSenderId);
+    /// <param name="ChannelId">the channel it is stored on: for a message recorded here, the workspace's API channel.</param>
+    /// <param name="Backfill">history recorded after the fact (<see cref="Message.IsBackfill"/>), not live.</param>
+    public sealed record Recorded(long Id, long? ClientId, long? ContactId, long? ConversationId, long? UnknownSenderId, long ChannelId = 0, bool Backfill = false);
 
+    /// <param name="ChannelId">the channel it came through: a connected account, or one that only records history (<see cref="ChannelKind.OnlyRecordsHistory"/>).</param>
+    /// <param name="Channel">the kind it was exchanged on; for a connected account, that account's kind.</param>
+    /// <param name="IsBackfill">history recorded after the fact (<see cref="Message.IsBackfill"/>).</param>
     public sealed record Incoming(
-        ChannelKind Channel, MessageDirection Direction, string CounterpartAddress, string? CounterpartName, string Text, Instant OccurredAt,
-        string? Subject = null, string? Html = null, string? ThreadKey = null, string? ProviderMessageId = null, long? ChannelId = null,
-        bool IsAutomated = false, bool FormattingWithheld = false, int AttachmentsLeftOut = 0);
+        long ChannelId, ChannelKind Channel, MessageDirection Direction, string CounterpartAddress, string? CounterpartName, string Text, Instant OccurredAt,
+        string? Subject = null, string? Html = null, string? ThreadKey = null, string? ProviderMessageId = null,
+        bool IsAutomated = false, bool FormattingWithheld = false, int AttachmentsLeftOut = 0, bool IsBackfill = false);
 
     public static RouteGroupBuilder MapMessages(this RouteGroupBuilder api)
     {
@@ -43,14 +51,16 @@ public static class RecordMessage
             // HTML from outside is sanitised like mail's (no scripts, forms, remote loads) before anyone
             // renders it, within the same caps; a dropped request stops it.
             var html = request.Html is null ? null : Liaison.Channels.Email.MailHtml.Prepare(request.Html, withText: string.IsNullOrWhiteSpace(request.Text), ct);
+            var channelId = await Channels.HistoryChannels.ApiAsync(db, clock.GetCurrentInstant(), ct);
             var incoming = new Incoming(
-                kind,
+                channelId, kind,
                 request.Direction is null ? MessageDirection.Inbound : RequestValues.Enum<MessageDirection>(request.Direction, "direction"),
                 IdentityAddress.Normalize(kind, request.Counterpart, options.Value.DefaultPhoneRegion) is var address ? address : "",
                 request.CounterpartName,
                 string.IsNullOrWhiteSpace(request.Text) ? html?.Text ?? request.Text ?? "" : request.Text,
                 request.OccurredAt is null ? clock.GetCurrentInstant() : RequestValues.Instant(request.OccurredAt, "occurredAt"),
-                request.Subject, html?.Html, request.ThreadKey, request.ProviderMessageId, FormattingWithheld: html?.Withheld ?? false);
+                request.Subject, html?.Html, request.ThreadKey, request.ProviderMessageId, FormattingWithheld: html?.Withheld ?? false,
+                IsBackfill: request.Backfill ?? false);
             if (string.IsNullOrWhiteSpace(incoming.Text) && string.IsNullOrWhiteSpace(incoming.Html))
                 throw new Core.DomainRuleException("message.text.required", "A message needs text.", "text");
             var recorded = await RecordAsync(db, incoming, clock.GetCurrentInstant(), ct);

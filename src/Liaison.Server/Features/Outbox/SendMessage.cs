@@ -62,7 +62,10 @@ public static class SendMessage
               ?? throw new DomainRuleException("message.reply.unknown", $"Client {clientId} has no message {answeredId} to reply to.", "inReplyToMessageId")
             : null;
 
-        var channelId = request.ChannelId ?? original?.ChannelId
+        // A reply goes out where the message came in; history recorded through the API came in nowhere.
+        var answeredOn = original is null ? null
+            : await db.Channels.AsNoTracking().Where(c => c.Id == original.ChannelId).Select(c => new { c.Id, c.Kind }).FirstOrDefaultAsync(ct);
+        var channelId = request.ChannelId ?? (answeredOn is { } on && !on.Kind.OnlyRecordsHistory ? (long?)on.Id : null)
             ?? throw new DomainRuleException("message.channel.required", "Choose the channel to send on.", "channelId");
         var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == channelId && c.DisconnectedAt == null, ct)
             ?? throw new DomainRuleException("message.channel.unknown", $"There is no connected channel {channelId}.", "channelId");

@@ -24,11 +24,12 @@ public static class TimelineApi
     /// <param name="AttachmentCount">how many attachments are stored with it.</param>
     /// <param name="AttachmentsLeftOut">attachments of the mail past the cap per message, counted and not extracted; the raw mail is kept.</param>
     /// <param name="FormattingWithheld">the sender's HTML was too large or complex to show safely: shown as text.</param>
+    /// <param name="Backfill">history recorded after the fact (a mailbox's initial sync, an import, the API with backfill), not live; never for notes.</param>
     public sealed record TimelineItem(
         string Type, long Id, Instant At, string Channel, string? Direction, string? NoteKind,
         string? Subject, string Text, string? From, bool NeedsAnswer, IReadOnlyList<Notes.NotesApi.AttachmentView> Attachments,
         Instant? EditedAt = null, Instant? DeletedAt = null, string? DeliveryState = null, string? OutboxState = null, string? LastError = null,
-        string? Html = null, int AttachmentCount = 0, int AttachmentsLeftOut = 0, bool FormattingWithheld = false);
+        string? Html = null, int AttachmentCount = 0, int AttachmentsLeftOut = 0, bool FormattingWithheld = false, bool Backfill = false);
 
     /// <summary>Attachments carried in a timeline item; a mail of 20,000 parts made a 4.5 MB page when all came along.</summary>
     public const int AttachmentsShown = 10;
@@ -74,7 +75,7 @@ public static class TimelineApi
             .Select(m => new
             {
                 m.Id, m.OccurredAt, m.ChannelKind, m.Direction, m.Subject, m.Text, m.Html, m.CounterpartAddress, m.NeedsAnswer, m.EditedAt, m.DeletedAt, m.DeliveryState,
-                m.FormattingWithheld, m.AttachmentsLeftOut,
+                m.FormattingWithheld, m.AttachmentsLeftOut, m.IsBackfill,
                 Contact = db.Contacts.Where(x => x.Id == m.ContactId).Select(x => x.Name).FirstOrDefault(),
             })
             .ToListAsync(ct);
@@ -85,7 +86,7 @@ public static class TimelineApi
                 Item: new TimelineItem("message", m.Id, m.OccurredAt, m.ChannelKind.Value, m.Direction == MessageDirection.Inbound ? "inbound" : "outbound",
                     null, m.Subject, m.Text, m.Contact ?? m.CounterpartAddress, m.NeedsAnswer, [],
                     m.EditedAt, m.DeletedAt, m.DeliveryState?.ToString().ToLowerInvariant(), Html: m.Html,
-                    AttachmentsLeftOut: m.AttachmentsLeftOut, FormattingWithheld: m.FormattingWithheld)))
+                    AttachmentsLeftOut: m.AttachmentsLeftOut, FormattingWithheld: m.FormattingWithheld, Backfill: m.IsBackfill)))
             .Concat(noteRows.Select(n => (Cursor: new TimelineCursor(n.OccurredAt, TimelineItemKind.Note, n.Id),
                 Item: new TimelineItem("note", n.Id, n.OccurredAt, n.Source.Value, null, n.Kind.ToString().ToLowerInvariant(), null, n.Text, null, false, []))))
             .OrderByDescending(x => x.Cursor.At).ThenByDescending(x => x.Cursor.Kind).ThenByDescending(x => x.Cursor.Id)

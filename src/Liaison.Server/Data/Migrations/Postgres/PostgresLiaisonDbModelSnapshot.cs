@@ -123,8 +123,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_channels");
 
-                    b.HasIndex("WorkspaceId")
-                        .HasDatabaseName("ix_channels_workspace_id");
+                    b.HasIndex("WorkspaceId", "Kind", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_channels_workspace_id_kind_name")
+                        .HasFilter("kind IN ('api', 'import')");
 
                     b.ToTable("channels", (string)null);
                 });
@@ -388,7 +390,7 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("attachments_left_out");
 
-                    b.Property<long?>("ChannelId")
+                    b.Property<long>("ChannelId")
                         .HasColumnType("bigint")
                         .HasColumnName("channel_id");
 
@@ -442,6 +444,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.Property<string>("Html")
                         .HasColumnType("text")
                         .HasColumnName("html");
+
+                    b.Property<bool>("IsBackfill")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_backfill");
 
                     b.Property<bool>("NeedsAnswer")
                         .HasColumnType("boolean")
@@ -942,6 +948,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("channel_id");
 
+                    b.Property<bool>("IsBackfill")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_backfill");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1020,6 +1030,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
                         .HasColumnName("folder");
+
+                    b.Property<long>("BackfillUpTo")
+                        .HasColumnType("bigint")
+                        .HasColumnName("backfill_up_to");
 
                     b.Property<long?>("HighestModSeq")
                         .HasColumnType("bigint")
@@ -1425,6 +1439,7 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
                         .HasConstraintName("fk_messages_channels_channel_id");
 
                     b.HasOne("Liaison.Core.Clients.Client", null)

@@ -113,8 +113,10 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_channels");
 
-                    b.HasIndex("WorkspaceId")
-                        .HasDatabaseName("ix_channels_workspace_id");
+                    b.HasIndex("WorkspaceId", "Kind", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_channels_workspace_id_kind_name")
+                        .HasFilter("kind IN ('api', 'import')");
 
                     b.ToTable("channels", (string)null);
                 });
@@ -366,7 +368,7 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("attachments_left_out");
 
-                    b.Property<long?>("ChannelId")
+                    b.Property<long>("ChannelId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("channel_id");
 
@@ -420,6 +422,10 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     b.Property<string>("Html")
                         .HasColumnType("TEXT")
                         .HasColumnName("html");
+
+                    b.Property<bool>("IsBackfill")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_backfill");
 
                     b.Property<bool>("NeedsAnswer")
                         .HasColumnType("INTEGER")
@@ -902,6 +908,10 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("channel_id");
 
+                    b.Property<bool>("IsBackfill")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_backfill");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -980,6 +990,10 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasMaxLength(400)
                         .HasColumnType("TEXT")
                         .HasColumnName("folder");
+
+                    b.Property<long>("BackfillUpTo")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("backfill_up_to");
 
                     b.Property<long?>("HighestModSeq")
                         .HasColumnType("INTEGER")
@@ -1375,6 +1389,7 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
                         .HasConstraintName("fk_messages_channels_channel_id");
 
                     b.HasOne("Liaison.Core.Clients.Client", null)
