@@ -53,7 +53,8 @@ public class RequestTextTest(LiaisonApps apps)
         Assert.DoesNotContain(Nul, read.ToJsonString().Replace("\\u0000", Nul, StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Single(read["contacts"]!.AsArray());
         Assert.Empty((await (await api.GetAsync($"/api/clients/{client.Id()}/timeline")).Json(HttpStatusCode.OK))["items"]!.AsArray());
-        Assert.DoesNotContain("script", (await api.GetStringAsync("/api/tokens")).Replace("\"name\":\"scripts\"", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        // Other tests share this server and its tokens: what matters is that no token took the NUL name.
+        Assert.DoesNotContain((await (await api.GetAsync("/api/tokens")).Json(HttpStatusCode.OK)).AsArray(), t => t!["name"]!.GetValue<string>().Contains(Nul, StringComparison.Ordinal));
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]

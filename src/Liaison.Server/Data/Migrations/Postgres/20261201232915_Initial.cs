@@ -56,24 +56,6 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
-                name: "invitations",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
-                    display_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    token_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    expires_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    accepted_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_invitations", x => x.id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "unknown_senders",
                 columns: table => new
                 {
@@ -235,6 +217,31 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "invitations",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    workspace_id = table.Column<long>(type: "bigint", nullable: false),
+                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    display_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    token_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
+                    accepted_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_invitations", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_invitations_workspaces_workspace_id",
+                        column: x => x.workspace_id,
+                        principalTable: "workspaces",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "members",
                 columns: table => new
                 {
@@ -285,6 +292,7 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     delivery_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     received_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
                     payload_sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    is_backfill = table.Column<bool>(type: "boolean", nullable: false),
                     state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     attempts = table.Column<int>(type: "integer", nullable: false),
                     next_attempt_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
@@ -311,7 +319,8 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     folder = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
                     uid_validity = table.Column<long>(type: "bigint", nullable: false),
                     last_uid = table.Column<long>(type: "bigint", nullable: false),
-                    highest_mod_seq = table.Column<long>(type: "bigint", nullable: true)
+                    highest_mod_seq = table.Column<long>(type: "bigint", nullable: true),
+                    backfill_up_to = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -566,7 +575,7 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     contact_id = table.Column<long>(type: "bigint", nullable: true),
                     conversation_id = table.Column<long>(type: "bigint", nullable: true),
                     unknown_sender_id = table.Column<long>(type: "bigint", nullable: true),
-                    channel_id = table.Column<long>(type: "bigint", nullable: true),
+                    channel_id = table.Column<long>(type: "bigint", nullable: false),
                     channel_kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     direction = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     counterpart_address = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
@@ -582,7 +591,8 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     deleted_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
                     delivery_state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     formatting_withheld = table.Column<bool>(type: "boolean", nullable: false),
-                    attachments_left_out = table.Column<int>(type: "integer", nullable: false)
+                    attachments_left_out = table.Column<int>(type: "integer", nullable: false),
+                    is_backfill = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -806,9 +816,11 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 column: "sha256");
 
             migrationBuilder.CreateIndex(
-                name: "ix_channels_workspace_id",
+                name: "ix_channels_workspace_id_kind_name",
                 table: "channels",
-                column: "workspace_id");
+                columns: new[] { "workspace_id", "kind", "name" },
+                unique: true,
+                filter: "kind IN ('api', 'import')");
 
             migrationBuilder.CreateIndex(
                 name: "ix_clients_archived_at_last_activity_at",
@@ -868,6 +880,11 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 table: "invitations",
                 column: "token_hash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_invitations_workspace_id",
+                table: "invitations",
+                column: "workspace_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_members_email",

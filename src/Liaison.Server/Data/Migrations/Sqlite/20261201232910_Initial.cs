@@ -54,24 +54,6 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
-                name: "invitations",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
-                    display_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    token_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    expires_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    accepted_at = table.Column<long>(type: "INTEGER", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_invitations", x => x.id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "unknown_senders",
                 columns: table => new
                 {
@@ -233,6 +215,31 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "invitations",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    workspace_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    display_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    token_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    accepted_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_invitations", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_invitations_workspaces_workspace_id",
+                        column: x => x.workspace_id,
+                        principalTable: "workspaces",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "members",
                 columns: table => new
                 {
@@ -283,6 +290,7 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     delivery_key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     received_at = table.Column<long>(type: "INTEGER", nullable: false),
                     payload_sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    is_backfill = table.Column<bool>(type: "INTEGER", nullable: false),
                     state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     attempts = table.Column<int>(type: "INTEGER", nullable: false),
                     next_attempt_at = table.Column<long>(type: "INTEGER", nullable: false),
@@ -309,7 +317,8 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     folder = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
                     uid_validity = table.Column<long>(type: "INTEGER", nullable: false),
                     last_uid = table.Column<long>(type: "INTEGER", nullable: false),
-                    highest_mod_seq = table.Column<long>(type: "INTEGER", nullable: true)
+                    highest_mod_seq = table.Column<long>(type: "INTEGER", nullable: true),
+                    backfill_up_to = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -564,7 +573,7 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     contact_id = table.Column<long>(type: "INTEGER", nullable: true),
                     conversation_id = table.Column<long>(type: "INTEGER", nullable: true),
                     unknown_sender_id = table.Column<long>(type: "INTEGER", nullable: true),
-                    channel_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    channel_id = table.Column<long>(type: "INTEGER", nullable: false),
                     channel_kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     direction = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     counterpart_address = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
@@ -580,7 +589,8 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     deleted_at = table.Column<long>(type: "INTEGER", nullable: true),
                     delivery_state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
                     formatting_withheld = table.Column<bool>(type: "INTEGER", nullable: false),
-                    attachments_left_out = table.Column<int>(type: "INTEGER", nullable: false)
+                    attachments_left_out = table.Column<int>(type: "INTEGER", nullable: false),
+                    is_backfill = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -804,9 +814,11 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                 column: "sha256");
 
             migrationBuilder.CreateIndex(
-                name: "ix_channels_workspace_id",
+                name: "ix_channels_workspace_id_kind_name",
                 table: "channels",
-                column: "workspace_id");
+                columns: new[] { "workspace_id", "kind", "name" },
+                unique: true,
+                filter: "kind IN ('api', 'import')");
 
             migrationBuilder.CreateIndex(
                 name: "ix_clients_archived_at_last_activity_at",
@@ -866,6 +878,11 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                 table: "invitations",
                 column: "token_hash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_invitations_workspace_id",
+                table: "invitations",
+                column: "workspace_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_members_email",
