@@ -78,7 +78,7 @@ public sealed class DataGenerator(int seed = 42)
         var workspaceId = await db.Workspaces.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync();
         var start = now - Duration.FromDays(365);
         // Generated history is an import's: every message has a channel.
-        var channelId = await Liaison.Server.Features.Channels.HistoryChannels.ForSourceAsync(db, ChannelKind.Import, "Benchmark data", now, CancellationToken.None);
+        var channelId = await Liaison.Server.Features.Channels.HistoryChannels.ForSourceAsync(db, workspaceId, ChannelKind.Import, "Benchmark data", now, CancellationToken.None);
 
         var clients = new List<(Client Client, Contact Contact, int Language, ChannelKind[] Kinds)>();
         for (var i = 0; i < shape.Clients; i++)

@@ -16,7 +16,7 @@ public static class HistoryChannels
     public const string ApiName = "Recorded through the API";
 
     /// <summary>The channel of messages recorded through <c>POST /api/messages</c>.</summary>
-    public static Task<long> ApiAsync(LiaisonDb db, Instant now, CancellationToken ct) => ForSourceAsync(db, ChannelKind.Api, ApiName, now, ct);
+    public static Task<long> ApiAsync(LiaisonDb db, long workspaceId, Instant now, CancellationToken ct) => ForSourceAsync(db, workspaceId, ChannelKind.Api, ApiName, now, ct);
 
     /// <summary>
     /// Finds or makes the channel of one source of history: an import calls this with
@@ -25,10 +25,9 @@ public static class HistoryChannels
     /// Call it outside a transaction: two first calls at once meet at the unique index, and the loser
     /// reads the winner's channel.
     /// </summary>
-    public static async Task<long> ForSourceAsync(LiaisonDb db, ChannelKind kind, string source, Instant now, CancellationToken ct)
+    public static async Task<long> ForSourceAsync(LiaisonDb db, long workspaceId, ChannelKind kind, string source, Instant now, CancellationToken ct)
     {
         if (!kind.OnlyRecordsHistory) throw new ArgumentException($"A {kind} channel is a connected account, not a source of history.", nameof(kind));
-        var workspaceId = await db.Workspaces.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync(ct);
         var channel = new Channel(workspaceId, kind, source, now);
         if (await FindAsync(db, workspaceId, kind, channel.Name, ct) is { } found) return found;
         db.Channels.Add(channel);
