@@ -4,6 +4,10 @@ namespace Liaison.Channels.Email.Tests;
 
 public sealed partial class EmailAdapterTest
 {
+    // The fixtures are written in legacy code pages; register them here rather than rely on the
+    // adapter having been touched by an earlier test (test order is not fixed).
+    static EmailAdapterTest() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
     private const string Russian = "Здравствуйте! Макет утверждаем, счёт пришлю завтра.";
     private const string Bulgarian = "Здравейте, изпращам материалите до петък.";
     private const string Polish = "Dzień dobry, proszę o zażółcenie gęślą jaźń do piątku.";

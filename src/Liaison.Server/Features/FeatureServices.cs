@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Liaison.Server.Auth;
@@ -31,7 +32,9 @@ public static class FeatureServices
     {
         services.AddOptions<LiaisonOptions>().Bind(configuration.GetSection(LiaisonOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LiaisonOptions>, LiaisonOptionsValidator>();
-        services.AddSingleton<IClock>(SystemClock.Instance);
+        // One time source: tests replace the TimeProvider with a fake one and the domain's clock follows.
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IClock>(sp => new Core.Background.TimeProviderClock(sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 
