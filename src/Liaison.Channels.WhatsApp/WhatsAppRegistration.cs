@@ -1,10 +1,18 @@
 using Liaison.Core.Inbound;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Liaison.Channels.WhatsApp;
 
 public static class WhatsAppRegistration
 {
-    public static IServiceCollection AddWhatsAppChannel(this IServiceCollection services) =>
+    /// <summary>The WhatsApp channel: its webhook adapter, and its media fetcher for images, voice and files that arrive by id.</summary>
+    public static IServiceCollection AddWhatsAppChannel(this IServiceCollection services)
+    {
         services.AddSingleton<IChannelAdapter, WhatsAppAdapter>();
+        services.TryAddSingleton<WhatsAppOptions>();
+        services.TryAddSingleton<WhatsAppMediaFetcher>();
+        services.AddSingleton<IMediaFetcher>(sp => sp.GetRequiredService<WhatsAppMediaFetcher>());
+        return services;
+    }
 }

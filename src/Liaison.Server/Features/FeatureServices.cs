@@ -40,7 +40,7 @@ public static class FeatureServices
 
     public static IServiceCollection AddLiaisonFeatures(this IServiceCollection services)
     {
-        services.AddSingleton<AttachmentStore>();
+        services.AddLiaisonAttachments();
         services.AddLiaisonInbound();
         services.AddLiaisonOutbox();
         return services;
@@ -95,7 +95,7 @@ public static class FeatureServices
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Liaison API"));
         app.CapApiBodies();
         var api = app.MapGroup("/api").RequireAuthorization(AuthServices.ApiPolicy).RefuseBadText();
-        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapChannels().MapUndelivered().MapOutbox();
+        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapChannels().MapUndelivered().MapOutbox().MapPendingAttachments();
         app.MapWebhooks();
         app.MapPortal();
         return app;

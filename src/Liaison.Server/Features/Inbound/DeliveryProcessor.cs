@@ -23,7 +23,7 @@ namespace Liaison.Server.Features.Inbound;
 /// </summary>
 public sealed class DeliveryProcessor(
     IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, AttachmentStore attachments, DeliveryProcessingSignal signal, DeliveryWriter writer, WriteTurns turns,
-    LiveUpdates live, IClock clock, IOptions<LiaisonOptions> options, IConfiguration configuration, ILogger<DeliveryProcessor> log) : BackgroundService
+    LiveUpdates live, MediaFetching media, IClock clock, IOptions<LiaisonOptions> options, IConfiguration configuration, ILogger<DeliveryProcessor> log) : BackgroundService
 {
     // Test-only, never documented: the real-server crash test stops the process on a marked message,
     // as a stack overflow in a parser would. Off unless a test sets it.
@@ -339,6 +339,7 @@ public sealed class DeliveryProcessor(
         }
         foreach (var clientId in changes.Clients) live.PublishTimeline(clientId);
         if (changes.UnknownSenders) live.PublishUnknownSenders();
+        if (changes.MediaPending) media.Wake();
     }
 
     /// <summary>What a batch changed, for the live updates sent once it committed.</summary>
@@ -346,6 +347,8 @@ public sealed class DeliveryProcessor(
     {
         public HashSet<long> Clients { get; } = [];
         public bool UnknownSenders { get; set; }
+        /// <summary>Attachments arrived by reference and wait to be fetched.</summary>
+        public bool MediaPending { get; set; }
 
         public void Touched(long? clientId)
         {
@@ -379,8 +382,17 @@ public sealed class DeliveryProcessor(
             var attachmentsOf = ((InboundMessage)run[i].Item.Item).Attachments ?? [];
             for (var a = 0; a < attachmentsOf.Count; a++)
             {
-                if (run[i].Item.Stored[a] is not { } stored) continue;
-                db.Attachments.Add(Attachment.ForMessage(message.Id, stored.Sha256, stored.Size, attachmentsOf[a].FileName, attachmentsOf[a].ContentType, now, attachmentsOf[a].ContentId));
+                if (run[i].Item.Stored[a] is { } stored)
+                {
+                    db.Attachments.Add(Attachment.ForMessage(message.Id, stored.Sha256, stored.Size, attachmentsOf[a].FileName, attachmentsOf[a].ContentType, now, attachmentsOf[a].ContentId));
+                }
+                else if (attachmentsOf[a].ProviderMediaId is { Length: > 0 } mediaId)
+                {
+                    // Arrived by reference: recorded now, fetched by MediaFetching, never dropped.
+                    db.PendingAttachments().Add(new PendingAttachment(message.Id, run[i].Channel.ChannelId, run[i].Channel.Adapter!.Kind, mediaId,
+                        attachmentsOf[a].FileName, attachmentsOf[a].ContentType, now));
+                    changes.MediaPending = true;
+                }
             }
         }
     }
@@ -442,7 +454,7 @@ public sealed class DeliveryProcessor(
             return await attachments.SaveAsync(stream, options.Value.MaxAttachmentBytes, ct);
         }
         if (attachment.CopyTo is { } copy) return await attachments.SaveAsync(copy, options.Value.MaxAttachmentBytes, ct);
-        return null; // provider media (a WhatsApp image) are fetched by the channel, later
+        return null; // provider media (a WhatsApp image): recorded as pending, fetched by MediaFetching
     }
 
     private async Task RecordFailureAsync(long deliveryId, string error, bool permanent, CancellationToken ct)

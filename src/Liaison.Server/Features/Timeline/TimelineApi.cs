@@ -24,12 +24,14 @@ public static class TimelineApi
     /// <param name="AttachmentCount">how many attachments are stored with it.</param>
     /// <param name="AttachmentsLeftOut">attachments of the mail past the cap per message, counted and not extracted; the raw mail is kept.</param>
     /// <param name="FormattingWithheld">the sender's HTML was too large or complex to show safely: shown as text.</param>
+    /// <param name="PendingAttachments">attachments that arrived by reference (a WhatsApp photo) still being fetched from the channel, or that could not be; null when none.</param>
     /// <param name="Backfill">history recorded after the fact (a mailbox's initial sync, an import, the API with backfill), not live; never for notes.</param>
     public sealed record TimelineItem(
         string Type, long Id, Instant At, string Channel, string? Direction, string? NoteKind,
         string? Subject, string Text, string? From, bool NeedsAnswer, IReadOnlyList<Notes.NotesApi.AttachmentView> Attachments,
         Instant? EditedAt = null, Instant? DeletedAt = null, string? DeliveryState = null, string? OutboxState = null, string? LastError = null,
-        string? Html = null, int AttachmentCount = 0, int AttachmentsLeftOut = 0, bool FormattingWithheld = false, bool Backfill = false);
+        string? Html = null, int AttachmentCount = 0, int AttachmentsLeftOut = 0, bool FormattingWithheld = false, bool Backfill = false,
+        IReadOnlyList<Attachments.AttachmentServices.PendingAttachmentView>? PendingAttachments = null);
 
     /// <summary>Attachments carried in a timeline item; a mail of 20,000 parts made a 4.5 MB page when all came along.</summary>
     public const int AttachmentsShown = 10;
@@ -93,6 +95,7 @@ public static class TimelineApi
             .ToList();
         var page = merged.Take(limit).ToList();
         var items = await Outbox.OutboxServices.WithOutbox(db, await WithAttachments(db, page.Select(p => p.Item).ToList(), ct), ct);
+        items = await Attachments.AttachmentServices.WithPendingAttachments(db, items, ct);
         var next = merged.Count > limit ? page[^1].Cursor.Encode() : null;
         return new TimelinePage(items, next);
     }

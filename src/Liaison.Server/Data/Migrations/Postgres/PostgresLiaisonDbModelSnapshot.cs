@@ -914,6 +914,89 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.ToTable("agreement_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Attachments.PendingAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Instant>("AddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_at");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("ChannelKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("channel_kind");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("content_type");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<Instant?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long>("MessageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("message_id");
+
+                    b.Property<Instant?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("ProviderMediaId")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("provider_media_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pending_attachments");
+
+                    b.HasIndex("ChannelId")
+                        .HasDatabaseName("ix_pending_attachments_channel_id");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_pending_attachments_message_id");
+
+                    b.HasIndex("State", "NextAttemptAt")
+                        .HasDatabaseName("ix_pending_attachments_state_next_attempt_at");
+
+                    b.ToTable("pending_attachments", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Channels.ChannelSettingsRecord", b =>
                 {
                     b.Property<long>("ChannelId")
@@ -1543,6 +1626,23 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasForeignKey("CreatedByMemberId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_agreement_versions_members_created_by_member_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Attachments.PendingAttachment", b =>
+                {
+                    b.HasOne("Liaison.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pending_attachments_channels_channel_id");
+
+                    b.HasOne("Liaison.Core.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pending_attachments_messages_message_id");
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Channels.ChannelSettingsRecord", b =>

@@ -876,6 +876,87 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     b.ToTable("agreement_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Attachments.PendingAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("added_at");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("ChannelKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel_kind");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long>("MessageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("message_id");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("ProviderMediaId")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_media_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pending_attachments");
+
+                    b.HasIndex("ChannelId")
+                        .HasDatabaseName("ix_pending_attachments_channel_id");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_pending_attachments_message_id");
+
+                    b.HasIndex("State", "NextAttemptAt")
+                        .HasDatabaseName("ix_pending_attachments_state_next_attempt_at");
+
+                    b.ToTable("pending_attachments", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Channels.ChannelSettingsRecord", b =>
                 {
                     b.Property<long>("ChannelId")
@@ -1493,6 +1574,23 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasForeignKey("CreatedByMemberId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_agreement_versions_members_created_by_member_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Attachments.PendingAttachment", b =>
+                {
+                    b.HasOne("Liaison.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pending_attachments_channels_channel_id");
+
+                    b.HasOne("Liaison.Core.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pending_attachments_messages_message_id");
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Channels.ChannelSettingsRecord", b =>
