@@ -20,6 +20,15 @@ public static class WhatsAppDeliveries
             "messages": [ { "from": "{{fromWaId}}", "id": "{{wamid}}", "timestamp": "{{at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}}", "text": { "body": {{JsonSerializer.Serialize(text)}} }, "type": "text" } ]
             """);
 
+    /// <summary>A message with media, as the Cloud API sends an image, a document or a voice note: the bytes are not in it, only the media id.</summary>
+    /// <param name="type">image, document, audio, video or sticker.</param>
+    public static string Media(string fromWaId, string profileName, string wamid, string type, string mediaId, string mimeType, DateTimeOffset at, string? caption = null, string? fileName = null) =>
+        Envelope($$"""
+            "contacts": [ { "profile": { "name": {{JsonSerializer.Serialize(profileName)}} }, "wa_id": "{{fromWaId}}" } ],
+            "messages": [ { "from": "{{fromWaId}}", "id": "{{wamid}}", "timestamp": "{{at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}}", "type": "{{type}}",
+              "{{type}}": { {{(caption is null ? "" : $"\"caption\": {JsonSerializer.Serialize(caption)}, ")}}{{(fileName is null ? "" : $"\"filename\": {JsonSerializer.Serialize(fileName)}, ")}}"mime_type": "{{mimeType}}", "sha256": "a7b3c9", "id": "{{mediaId}}" } } ]
+            """);
+
     public static string Status(string wamid, string recipientWaId, string status, DateTimeOffset at) =>
         Envelope($$"""
             "statuses": [ { "id": "{{wamid}}", "status": "{{status}}", "timestamp": "{{at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}}", "recipient_id": "{{recipientWaId}}" } ]

@@ -45,7 +45,7 @@ public sealed class MediaFetching(
             try
             {
                 var claimed = await RunOnceAsync(stoppingToken);
-                if (claimed < BatchSize) await wake.WaitAsync(Poll, stoppingToken);
+                if (claimed < BatchSize) await wake.WaitAsync(await UntilNextDueAsync(stoppingToken), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -73,6 +73,19 @@ public sealed class MediaFetching(
         await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = SideBySide, CancellationToken = ct },
             async (id, token) => await FetchAsync(id, token));
         return claimed.Count;
+    }
+
+    /// <summary>How long until the next waiting fetch is due (a retry after its backoff), at most <see cref="Poll"/>.</summary>
+    private async Task<TimeSpan> UntilNextDueAsync(CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        // One being fetched elsewhere is due again only when its lease runs out.
+        var soonest = await db.PendingAttachments().Where(a => a.State == PendingAttachmentState.Waiting)
+            .OrderBy(a => a.NextAttemptAt).Select(a => new { a.NextAttemptAt, a.LeaseUntil }).Take(BatchSize).ToListAsync(ct);
+        if (soonest.Count == 0) return Poll;
+        var at = soonest.Min(a => a.LeaseUntil is { } lease && lease > a.NextAttemptAt!.Value ? lease : a.NextAttemptAt!.Value);
+        var wait = (at - clock.GetCurrentInstant()).ToTimeSpan();
+        return wait <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : wait < Poll ? wait : Poll;
     }
 
     private static IQueryable<PendingAttachment> Due(LiaisonDb db, Instant now) =>

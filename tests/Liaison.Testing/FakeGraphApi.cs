@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Liaison.Testing;
+
+/// <summary>
+/// The part of Meta's Graph API that WhatsApp media need, on 127.0.0.1, answering as the Cloud API
+/// documentation shows: <c>GET /{version}/{media-id}</c> with the bearer token gives
+/// <c>{ messaging_product, url, mime_type, sha256, file_size, id }</c>, the URL gives the bytes to the
+/// same token, and an unknown id is Graph's error 100 ("Unsupported get request. Object with ID … does
+/// not exist"). A test can make the next answers fail with a server error.
+/// </summary>
+public sealed class FakeGraphApi : IAsyncDisposable
+{
+    public const string Version = "v23.0";
+    private readonly WebApplication app;
+    private readonly ConcurrentDictionary<string, (byte[] Bytes, string Mime)> media = new();
+    private int failuresLeft;
+    private int downloads;
+
+    private FakeGraphApi(WebApplication app, string token)
+    {
+        this.app = app;
+        Token = token;
+    }
+
+    public string Token { get; }
+    public Uri Base { get; private set; } = default!;
+    /// <summary>How many downloads of bytes (the second step) were answered.</summary>
+    public int Downloads => Volatile.Read(ref downloads);
+
+    public void Add(string mediaId, byte[] bytes, string mime) => media[mediaId] = (bytes, mime);
+
+    /// <summary>The next <paramref name="count"/> media lookups answer 500, as Graph does when it is having a bad moment.</summary>
+    public void FailNext(int count) => Interlocked.Exchange(ref failuresLeft, count);
+
+    public static async Task<FakeGraphApi> StartAsync(string token)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeGraphApi(app, token);
+        app.MapGet($"/{Version}/{{mediaId}}", (string mediaId, HttpContext http) => fake.Lookup(mediaId, http));
+        app.MapGet("/whatsapp_business/attachments/", (string mid, HttpContext http) => fake.Download(mid, http));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.Base = new Uri($"{address}/{Version}/");
+        return fake;
+    }
+
+    private IResult Lookup(string mediaId, HttpContext http)
+    {
+        if (!Authorised(http)) return GraphError(401, 190, "Invalid OAuth access token - Cannot parse access token", "OAuthException");
+        if (Interlocked.Decrement(ref failuresLeft) >= 0) return GraphError(500, 2, "An unexpected error has occurred. Please retry your request later.", "OAuthException");
+        if (!media.TryGetValue(mediaId, out var found))
+            return GraphError(400, 100, $"Unsupported get request. Object with ID '{mediaId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", "GraphMethodException");
+        var origin = Base.GetLeftPart(UriPartial.Authority);
+        return Results.Json(new Dictionary<string, string>
+        {
+            ["messaging_product"] = "whatsapp",
+            ["url"] = $"{origin}/whatsapp_business/attachments/?mid={Uri.EscapeDataString(mediaId)}&ext={DateTimeOffset.UtcNow.ToUnixTimeSeconds()}&hash=ATuH",
+            ["mime_type"] = found.Mime,
+            ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(found.Bytes)),
+            ["file_size"] = found.Bytes.Length.ToString(CultureInfo.InvariantCulture),
+            ["id"] = mediaId,
+        });
+    }
+
+    private IResult Download(string mid, HttpContext http)
+    {
+        if (!Authorised(http)) return Results.StatusCode(401);
+        if (!media.TryGetValue(mid, out var found)) return Results.NotFound();
+        Interlocked.Increment(ref downloads);
+        return Results.Bytes(found.Bytes, found.Mime);
+    }
+
+    private bool Authorised(HttpContext http) => http.Request.Headers.Authorization.ToString() == $"Bearer {Token}";
+
+    private static IResult GraphError(int status, int code, string message, string type) =>
+        Results.Json(new { error = new { message, type, code, fbtrace_id = "AbCdEfGh123" } }, (JsonSerializerOptions?)null, null, status);
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+}
