@@ -11,9 +11,9 @@ namespace Liaison.Channels.Email;
 
 /// <summary>
 /// The outbox's sender for mailboxes: <see cref="SmtpSender"/> behind <see cref="IChannelSender"/>.
-/// The Message-ID is made up in <see cref="Prepare"/>, so the server stores it before the mail
-/// leaves; the Sent copy that the IMAP sync brings back later is then the same message to the
-/// pipeline, and <see cref="WasSentAsync"/> can look for it after a crash.
+/// SMTP lets the sender name its mail, so the Message-ID is made up in <see cref="Prepare"/> and the
+/// server stores it before the mail leaves; the Sent copy that the IMAP sync brings back later is
+/// then the same message to the pipeline, and <see cref="WasSentAsync"/> can look for it after a crash.
 /// </summary>
 public sealed class EmailSender(SmtpSender smtp) : IChannelSender
 {
@@ -24,18 +24,30 @@ public sealed class EmailSender(SmtpSender smtp) : IChannelSender
         ArgumentNullException.ThrowIfNull(draft);
         var email = EmailSettings.From(settings);
         if (email.Smtp is null) throw new DomainRuleException("channel.setting.missing", "The mailbox has no SMTP server to send with.", "smtp.host");
+        // Not yet read from the attachment store here: refused when queued rather than sent without them.
+        if (draft.Content.Attachments.Count > 0)
+            throw new DomainRuleException("email.attachments.unsupported", "Liaison cannot send attachments by e-mail yet.", "attachments");
+        if (draft.Content.Template is not null)
+            throw new DomainRuleException("email.template.unsupported", "E-mail has no provider templates; send the text itself.", "template");
         // Compose checks the subject and the recipient with the rules a send would apply.
         var composed = Compose(email, draft);
         return draft with { ProviderMessageId = composed.MessageId };
     }
 
-    public async Task<SentReceipt> SendAsync(OutboundDraft draft, ChannelSettings settings, CancellationToken ct)
+    public async Task<SendOutcome> SendAsync(OutboundDraft draft, ChannelSettings settings, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(draft);
         if (draft.ProviderMessageId is null) throw new InvalidOperationException("Prepare the draft first: its Message-ID must be stored before it is sent.");
         var email = EmailSettings.From(settings);
-        var sent = await smtp.SendAsync(email, Compose(email, draft), ct);
-        return new SentReceipt(sent.MessageId, Warning(sent));
+        try
+        {
+            var sent = await smtp.SendAsync(email, Compose(email, draft), ct);
+            return new SendOutcome.Sent(sent.MessageId, Warning(sent));
+        }
+        catch (SmtpRefusedException e)
+        {
+            return new SendOutcome.Rejected(e.Code, e.Message);
+        }
     }
 
     private static string? Warning(SentEmail sent)
@@ -68,12 +80,13 @@ public sealed class EmailSender(SmtpSender smtp) : IChannelSender
     {
         if (!MailboxAddress.TryParse(draft.To, out var to))
             throw new DomainRuleException("email.recipient.invalid", $"'{draft.To}' is not an e-mail address.", "to");
-        var message = smtp.Compose(email, new EmailDraft([to], draft.Subject ?? "", draft.Text));
+        var content = draft.Content;
+        var message = smtp.Compose(email, new EmailDraft([to], content.Subject ?? "", content.Text));
         if (draft.ProviderMessageId is { } id) message.MessageId = id;
         // Ids of mail that had no Message-ID ("sha256:…") or threads keyed by subject are ours, not the
         // world's: they must not appear in headers.
-        if (draft.InReplyTo is { } inReplyTo && IsMessageId(inReplyTo)) message.InReplyTo = inReplyTo;
-        foreach (var reference in draft.References ?? [])
+        if (content.ReplyToProviderMessageId is { } inReplyTo && IsMessageId(inReplyTo)) message.InReplyTo = inReplyTo;
+        foreach (var reference in content.References)
             if (IsMessageId(reference)) message.References.Add(reference);
         return message;
     }

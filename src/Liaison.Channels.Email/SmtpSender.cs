@@ -1,5 +1,4 @@
 using Liaison.Core;
-using Liaison.Core.Outbound;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
@@ -28,6 +27,20 @@ public sealed record EmailDraft(
 public sealed record SentEmail(string MessageId, bool CopiedToSent, string? SentCopyError = null, IReadOnlyList<string>? RefusedRecipients = null)
 {
     public IReadOnlyList<string> RefusedRecipients { get; init; } = RefusedRecipients ?? [];
+}
+
+/// <summary>
+/// The SMTP server refused the mail for good (RFC 5321's 5xx: an unknown recipient, a message too
+/// large): sent again unchanged it would be refused again. A failure that may pass (a 4xx reply, a
+/// server that cannot be reached) is MailKit's or the network's own exception.
+/// </summary>
+/// <param name="Code">the reply code ("550"); the first refused recipient's when each was refused.</param>
+/// <param name="Words">the server's reply as it said it, code included ("550 5.1.1 &lt;x@y&gt;: Recipient address rejected: …").</param>
+public sealed class SmtpRefusedException(string? code, string words, Exception? innerException = null)
+    : Exception($"The mail server refused it: {words}", innerException)
+{
+    public string? Code { get; } = code;
+    public string Words { get; } = words;
 }
 
 /// <summary>
@@ -72,7 +85,7 @@ public sealed class SmtpSender(IClock clock, ILogger<SmtpSender>? logger = null)
 
     /// <summary>
     /// Sends a prepared message (Date and Message-ID are added when missing) and appends it to Sent.
-    /// Throws <see cref="SendRejectedException"/> with the server's words when the SMTP server refuses
+    /// Throws <see cref="SmtpRefusedException"/> with the server's words when the SMTP server refuses
     /// it for good (a 5xx reply to the sender, to every recipient or to the message itself), and
     /// MailKit's or the network's exception when it may pass (a 4xx reply, no connection). When the
     /// server takes some recipients and refuses others, the mail goes to those it took and the refused
@@ -100,7 +113,7 @@ public sealed class SmtpSender(IClock clock, ILogger<SmtpSender>? logger = null)
             catch (SmtpCommandException e) when (IsPermanent(e.StatusCode)
                 && e.ErrorCode is SmtpErrorCode.SenderNotAccepted or SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted)
             {
-                throw new SendRejectedException(Refusal(Words(e.StatusCode, e.Message)), e);
+                throw new SmtpRefusedException(Code(e.StatusCode), Words(e.StatusCode, e.Message), e);
             }
             refused = client.Refused.Select(r => Words(r.StatusCode, r.Response)).ToList();
             // The mail has left: a QUIT that fails (a dropped connection) must not make it look unsent.
@@ -126,10 +139,10 @@ public sealed class SmtpSender(IClock clock, ILogger<SmtpSender>? logger = null)
     /// <summary>5xx: RFC 5321's permanent negative reply. 4xx (greylisting, a full mailbox, a busy server) may pass on its own.</summary>
     private static bool IsPermanent(SmtpStatusCode code) => (int)code is >= 500 and < 600;
 
+    private static string Code(SmtpStatusCode code) => ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The server's reply as it said it: MailKit keeps the code apart from the text.</summary>
     private static string Words(SmtpStatusCode code, string text) => $"{(int)code} {text}";
-
-    private static string Refusal(string words) => $"The mail server refused it: {words}";
 
     /// <summary>
     /// Sends to the recipients the server takes and notes the others, where MailKit by default gives
@@ -151,7 +164,7 @@ public sealed class SmtpSender(IClock clock, ILogger<SmtpSender>? logger = null)
             if (Refused.FirstOrDefault(r => !IsPermanent(r.StatusCode)) is { Mailbox: not null } passing)
                 throw new SmtpCommandException(SmtpErrorCode.RecipientNotAccepted, passing.StatusCode, passing.Mailbox,
                     Refused.Count == 1 ? passing.Response : words);
-            throw new SendRejectedException(Refusal(words));
+            throw new SmtpRefusedException(Refused.Count > 0 ? Code(Refused[0].StatusCode) : null, words);
         }
     }
 

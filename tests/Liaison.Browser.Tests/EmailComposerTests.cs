@@ -43,6 +43,8 @@ public sealed class EmailComposerTests(SetUpLiaisonApp app) : IClassFixture<SetU
         var status = item.GetByTestId("outbox-status");
         await Expect(status).ToHaveAttributeAsync("data-state", "failed", new() { Timeout = 15_000 });
         await Expect(status.GetByTestId("outbox-error")).Not.ToBeEmptyAsync();
+        // A failure for now is retried by itself; the owner sees when, on their own clock.
+        await Expect(status.GetByTestId("outbox-next-attempt")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^retrying at \d\d:\d\d$"));
         await Screens.CaptureAsync(page, "client-email-failed");
 
         await status.GetByTestId("outbox-retry").ClickAsync();

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Liaison.Core;
 using Liaison.Core.Inbound;
 using Liaison.Core.Messages;
-using Liaison.Core.Outbound;
 using MailKit;
 using MailKit.Net.Smtp;
 using MimeKit;
@@ -92,10 +91,11 @@ public sealed class SmtpSenderTest(MailServers servers)
         var refused = servers.RefusedAddress("client");
         var settings = EmailSettings.From(servers.SettingsFor(owner));
 
-        var e = await Assert.ThrowsAsync<SendRejectedException>(() => _sender.SendAsync(settings,
+        var e = await Assert.ThrowsAsync<SmtpRefusedException>(() => _sender.SendAsync(settings,
             new EmailDraft([MailboxAddress.Parse(refused)], "Offer", "Attached."), TestContext.Current.CancellationToken));
 
         Assert.Equal($"The mail server refused it: 550 5.1.1 <{refused}>: Recipient address rejected: User unknown", e.Message);
+        Assert.Equal(("550", $"550 5.1.1 <{refused}>: Recipient address rejected: User unknown"), (e.Code, e.Words));
         Assert.Equal(0, await CountAsync(servers, owner, "Sent"));
     }
 
@@ -106,7 +106,7 @@ public sealed class SmtpSenderTest(MailServers servers)
         var client = servers.NewMailbox("client");
         var settings = EmailSettings.From(servers.SettingsFor(owner));
 
-        var e = await Assert.ThrowsAsync<SendRejectedException>(() => _sender.SendAsync(settings,
+        var e = await Assert.ThrowsAsync<SmtpRefusedException>(() => _sender.SendAsync(settings,
             new EmailDraft([MailboxAddress.Parse(client)], $"Offer {MailServers.RefusedContentMark}", "Attached."), TestContext.Current.CancellationToken));
 
         Assert.StartsWith("The mail server refused it: 550 5.7.1 ", e.Message, StringComparison.Ordinal);
@@ -164,7 +164,7 @@ public sealed class SmtpSenderTest(MailServers servers)
         var settings = EmailSettings.From(servers.SettingsFor(owner));
         var (first, second) = (servers.RefusedAddress("client"), servers.RefusedAddress("colleague"));
 
-        var e = await Assert.ThrowsAsync<SendRejectedException>(() => _sender.SendAsync(settings,
+        var e = await Assert.ThrowsAsync<SmtpRefusedException>(() => _sender.SendAsync(settings,
             new EmailDraft([MailboxAddress.Parse(first), MailboxAddress.Parse(second)], "Offer", "Attached."), TestContext.Current.CancellationToken));
         Assert.Contains($"550 5.1.1 <{first}>", e.Message, StringComparison.Ordinal);
         Assert.Contains($"550 5.1.1 <{second}>", e.Message, StringComparison.Ordinal);

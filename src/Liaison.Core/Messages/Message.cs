@@ -136,6 +136,17 @@ public sealed class Message
     public void RecordDeletion(Instant at) => DeletedAt ??= at;
 
     /// <summary>
+    /// The provider's id for a message we sent, known once the provider took it (chat providers assign
+    /// it then): from now on an echo or a status carrying it is matched to this message. An id chosen
+    /// before sending (an e-mail's Message-ID) is the one the message went out with, and stays.
+    /// </summary>
+    public void RecordProviderMessageId(string providerMessageId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerMessageId);
+        ProviderMessageId ??= providerMessageId;
+    }
+
+    /// <summary>
     /// Statuses arrive out of order ("read" before "delivered"); a message only moves forward
     /// (sent → delivered → read), except that a failure is always shown.
     /// </summary>

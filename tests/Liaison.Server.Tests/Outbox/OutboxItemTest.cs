@@ -1,4 +1,5 @@
 using Liaison.Core;
+using Liaison.Core.Background;
 using Liaison.Core.Outbound;
 using Liaison.Server.Features.Outbox;
 using NodaTime;
@@ -9,7 +10,7 @@ public class OutboxItemTest
 {
     private static readonly Instant Start = Instant.FromUtc(2026, 11, 23, 9, 0);
 
-    private static OutboxItem NewItem() => new(1, 1, new OutboundDraft("anna@example.test", "Offer", "Text", ProviderMessageId: "id@example.test"), Start);
+    private static OutboxItem NewItem() => new(1, 1, new OutboundContent("Offer", "Text"), Start);
 
     [Fact]
     public void FailedAttempts_BackOffDoublingCappedAtAnHour_ThenWaitForTheOwner()
@@ -25,7 +26,7 @@ public class OutboxItemTest
         Assert.Equal(OutboxState.Failed, item.State);
         Assert.Null(item.NextAttemptAt);
         Assert.Equal("Connection refused", item.LastError);
-        Assert.Equal(Duration.FromHours(1), OutboxItem.Backoff(20));
+        Assert.Equal(Duration.FromHours(1), Backoff.Queue.After(20));
     }
 
     [Fact]
@@ -66,5 +67,34 @@ public class OutboxItemTest
         item.MarkSent(Start, warning: null);
         Assert.Equal("outbox.cancel.state", Assert.Throws<DomainRuleException>(item.Cancel).Rule);
         Assert.Equal("outbox.retry.state", Assert.Throws<DomainRuleException>(() => item.Retry(Start)).Rule);
+    }
+
+    [Fact]
+    public void Deferred_WaitsUntilTheProvidersInstant_WithoutCountingAnAttempt_AndCanBeCancelled()
+    {
+        var item = NewItem();
+        item.MarkFailed(Start, "Connection refused", permanent: false);
+        var until = Start + Duration.FromMinutes(5);
+
+        item.MarkDeferred(Start + Duration.FromSeconds(2), until, "429 Too Many Requests: retry after 300 s");
+        Assert.Equal((OutboxState.Deferred, 1, (Instant?)until, "429 Too Many Requests: retry after 300 s"), (item.State, item.Attempts, item.NextAttemptAt, item.LastError));
+        // A provider's "retry after 0 s" in the past is now, not a time the claim has already passed.
+        item.MarkDeferred(Start + Duration.FromMinutes(10), Start, "retry now");
+        Assert.Equal(Start + Duration.FromMinutes(10), item.NextAttemptAt);
+
+        item.Cancel();
+        Assert.Equal((OutboxState.Cancelled, (Instant?)null), (item.State, item.NextAttemptAt));
+    }
+
+    [Fact]
+    public void Rejected_KeepsTheProvidersCodeAndWords_AndWaitsForTheOwner()
+    {
+        var item = NewItem();
+        item.MarkRejected(Start, "550", "The mail server refused it: 550 5.1.1 unknown");
+        Assert.Equal((OutboxState.Failed, "550", "The mail server refused it: 550 5.1.1 unknown", (Instant?)null),
+            (item.State, item.LastErrorCode, item.LastError, item.NextAttemptAt));
+
+        item.Retry(Start);
+        Assert.Null(item.LastErrorCode);
     }
 }

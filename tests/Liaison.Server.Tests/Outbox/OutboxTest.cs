@@ -118,7 +118,7 @@ public class OutboxTest(LiaisonApps apps, MailServers mail)
         var refusal = $"The mail server refused it: 550 5.1.1 <{s.Theirs}>: Recipient address rejected: User unknown";
 
         var failed = await Eventually.Until(() => OutboxAsync(s, messageId), o => State(o) == "failed", "the refused reply failed");
-        Assert.Equal(refusal, failed["lastError"]!.GetValue<string>());
+        Assert.Equal((refusal, "550"), (failed["lastError"]!.GetValue<string>(), failed["lastErrorCode"]!.GetValue<string>()));
         Assert.Null(failed["nextAttemptAt"]);
         // Past the first backoff (2 s): a transient failure would have had its second attempt by now.
         await Task.Delay(TimeSpan.FromSeconds(3));

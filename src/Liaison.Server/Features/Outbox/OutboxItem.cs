@@ -1,7 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Liaison.Core.Background;
 using Liaison.Core.Channels;
 using Liaison.Core.Messages;
 using Liaison.Core.Outbound;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using NodaTime;
 
@@ -13,7 +17,7 @@ public enum OutboxState
     Queued,
     /// <summary>
     /// Handed to the provider under a lease. Found here with the lease run out, the server died
-    /// mid-send: the mail may have left, so the provider is asked before anything is sent again.
+    /// mid-send: the message may have left, so the provider is asked before anything is sent again.
     /// </summary>
     Sending,
     Sent,
@@ -21,31 +25,30 @@ public enum OutboxState
     Failed,
     /// <summary>The owner withdrew it before it left.</summary>
     Cancelled,
+    /// <summary>The provider asked to wait (a rate limit, a 429 with Retry-After): sent at <see cref="OutboxItem.NextAttemptAt"/>; not a failure.</summary>
+    Deferred,
 }
 
 /// <summary>
-/// An outbound message on its way out: the draft as the channel's sender prepared it (its provider
-/// id already chosen and stored on the <see cref="Message"/>), and where the sending stands. Stored
-/// in the same transaction as the message, so a message shown as ours is never lost on the way.
+/// An outbound message on its way out: what it says (<see cref="Content"/>, one stored document), on
+/// which channel, and where the sending stands. Stored in the same transaction as its
+/// <see cref="Message"/>, which holds the recipient and the provider's id, so a message shown as
+/// ours is never lost on the way.
 /// </summary>
 public sealed class OutboxItem
 {
-    /// <summary>After this many failed attempts in a row (2 s … about 17 min apart) it waits for the owner's Retry.</summary>
+    /// <summary>After this many failed attempts in a row (<see cref="Backoff.Queue"/>: 2 s … about 17 min apart) it waits for the owner's Retry.</summary>
     public const int MaxAttempts = 10;
 
-    private OutboxItem() { To = ""; ProviderMessageId = ""; Text = ""; }
+    private OutboxItem() { Content = new OutboundContent(null, ""); }
 
-    public OutboxItem(long messageId, long channelId, OutboundDraft draft, Instant at)
+    public OutboxItem(long messageId, long channelId, OutboundContent content, Instant at)
     {
-        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(content);
         MessageId = messageId;
         ChannelId = channelId;
-        To = draft.To;
-        Subject = draft.Subject;
-        Text = draft.Text;
-        InReplyTo = draft.InReplyTo;
-        References = draft.References is { Count: > 0 } refs ? string.Join(' ', refs) : null;
-        ProviderMessageId = draft.ProviderMessageId ?? throw new ArgumentException("The draft must be prepared by its sender first.", nameof(draft));
+        Content = content;
+        IdempotencyKey = content.IdempotencyKey;
         State = OutboxState.Queued;
         CreatedAt = at;
         NextAttemptAt = at;
@@ -54,25 +57,25 @@ public sealed class OutboxItem
     public long Id { get; private set; }
     public long MessageId { get; private set; }
     public long ChannelId { get; private set; }
-    public string To { get; private set; }
-    public string? Subject { get; private set; }
-    public string Text { get; private set; }
-    public string? InReplyTo { get; private set; }
-    /// <summary>The thread's provider ids, space-separated, oldest first.</summary>
-    public string? References { get; private set; }
-    public string ProviderMessageId { get; private set; }
+    public OutboundContent Content { get; private set; }
+    /// <summary><see cref="OutboundContent.IdempotencyKey"/>, kept beside the document for its unique index per channel.</summary>
+    public string? IdempotencyKey { get; private set; }
     public OutboxState State { get; private set; }
+    /// <summary>Failed attempts in a row (and the one that succeeded); a deferral is not one.</summary>
     public int Attempts { get; private set; }
     public Instant CreatedAt { get; private set; }
     public Instant? NextAttemptAt { get; private set; }
     /// <summary>While <see cref="OutboxState.Sending"/>: until when one instance owns the send.</summary>
     public Instant? LeaseUntil { get; private set; }
-    /// <summary>The provider's own words about the last failure (or a warning after a send that succeeded).</summary>
+    /// <summary>The provider's own words about the last failure or deferral (or a warning after a send that succeeded).</summary>
     public string? LastError { get; private set; }
+    /// <summary>The provider's code for a refusal for good ("550"), when it gave one.</summary>
+    public string? LastErrorCode { get; private set; }
     public Instant? SentAt { get; private set; }
 
-    public OutboundDraft ToDraft() => new(To, Subject, Text, InReplyTo,
-        References?.Split(' ', StringSplitOptions.RemoveEmptyEntries), ProviderMessageId);
+    /// <param name="to">the recipient, as stored on the message.</param>
+    /// <param name="providerMessageId">the id chosen before sending, as stored on the message; null when the provider assigns it.</param>
+    public OutboundDraft ToDraft(string to, string? providerMessageId) => new(to, Content, providerMessageId);
 
     public void MarkSent(Instant at, string? warning)
     {
@@ -80,13 +83,28 @@ public sealed class OutboxItem
         SentAt = at;
         LeaseUntil = null;
         NextAttemptAt = null;
-        LastError = warning;
+        LastError = warning is null ? null : Trim(warning);
+        LastErrorCode = null;
         Attempts++;
     }
 
     /// <summary>
-    /// A failed attempt: retried after 2^attempts seconds (capped at an hour), or left for the owner
-    /// (no <see cref="NextAttemptAt"/>) when <paramref name="permanent"/> or out of attempts.
+    /// The provider asked to wait: tried again at <paramref name="until"/> (never before
+    /// <paramref name="at"/>), with no attempt counted, so a rate limit never uses up the failures
+    /// after which the message waits for the owner.
+    /// </summary>
+    public void MarkDeferred(Instant at, Instant until, string reason)
+    {
+        State = OutboxState.Deferred;
+        NextAttemptAt = until > at ? until : at;
+        LeaseUntil = null;
+        LastError = Trim(reason);
+        LastErrorCode = null;
+    }
+
+    /// <summary>
+    /// A failed attempt: retried after <see cref="Backoff.Queue"/>, or left for the owner (no
+    /// <see cref="NextAttemptAt"/>) when <paramref name="permanent"/> or out of attempts.
     /// </summary>
     /// <param name="error">the provider's own words, shown to the owner.</param>
     /// <param name="permanent">it would fail the same way again: a broken rule, or the provider refused
@@ -96,15 +114,23 @@ public sealed class OutboxItem
         Attempts++;
         State = OutboxState.Failed;
         LastError = Trim(error);
+        LastErrorCode = null;
         LeaseUntil = null;
-        NextAttemptAt = permanent || Attempts >= MaxAttempts ? null : at + Backoff(Attempts);
+        NextAttemptAt = permanent || Attempts >= MaxAttempts ? null : at + Backoff.Queue.After(Attempts);
+    }
+
+    /// <summary>The provider refused it for good: failed with its code and words, waiting for the owner's Retry.</summary>
+    public void MarkRejected(Instant at, string? code, string words)
+    {
+        MarkFailed(at, words, permanent: true);
+        LastErrorCode = code is { Length: > 64 } ? code[..64] : code;
     }
 
     /// <summary>Could not tell whether an interrupted send left: stays <see cref="OutboxState.Sending"/> and is asked about again later.</summary>
     public void PostponeCheck(Instant at, string error)
     {
         LastError = Trim(error);
-        LeaseUntil = at + Backoff(Math.Max(1, Attempts));
+        LeaseUntil = at + Backoff.Queue.After(Math.Max(1, Attempts));
     }
 
     public void Retry(Instant at)
@@ -115,19 +141,40 @@ public sealed class OutboxItem
         Attempts = 0;
         NextAttemptAt = at;
         LastError = null;
+        LastErrorCode = null;
     }
 
     public void Cancel()
     {
-        if (State is not (OutboxState.Queued or OutboxState.Failed))
+        if (State is not (OutboxState.Queued or OutboxState.Failed or OutboxState.Deferred))
             throw new Core.DomainRuleException("outbox.cancel.state", $"Only a message that has not left can be cancelled; this one is {State.ToString().ToLowerInvariant()}.");
         State = OutboxState.Cancelled;
         NextAttemptAt = null;
     }
 
-    public static Duration Backoff(int attempts) => Duration.FromSeconds(Math.Min(3600, Math.Pow(2, attempts)));
-
     private static string Trim(string error) => error.Length > 2000 ? error[..2000] : error;
+}
+
+/// <summary>The outbound content document as it is stored: JSON, camelCase, enums by name.</summary>
+internal static class OutboundContentJson
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static string Write(OutboundContent content) => JsonSerializer.Serialize(content, Options);
+
+    public static OutboundContent Read(string json)
+    {
+        var content = JsonSerializer.Deserialize<OutboundContent>(json, Options)
+            ?? throw new InvalidOperationException("An outbox entry has no content document.");
+        // Written by a newer build (after a downgrade): reading it as today's shape could send something else.
+        if (content.Version > OutboundContent.CurrentVersion)
+            throw new InvalidOperationException($"The outbox content is version {content.Version}; this build reads up to {OutboundContent.CurrentVersion}.");
+        return content;
+    }
 }
 
 internal sealed class OutboxItemMapping : IEntityTypeConfiguration<OutboxItem>
@@ -135,15 +182,18 @@ internal sealed class OutboxItemMapping : IEntityTypeConfiguration<OutboxItem>
     public void Configure(EntityTypeBuilder<OutboxItem> e)
     {
         e.ToTable("outbox");
-        e.Property(o => o.To).HasMaxLength(320);
-        e.Property(o => o.Subject).HasMaxLength(1000);
-        e.Property(o => o.InReplyTo).HasMaxLength(400);
-        e.Property(o => o.ProviderMessageId).HasMaxLength(400);
+        e.Property(o => o.Content).HasConversion(c => OutboundContentJson.Write(c), json => OutboundContentJson.Read(json),
+            new ValueComparer<OutboundContent>((a, b) => OutboundContentJson.Write(a!) == OutboundContentJson.Write(b!),
+                c => OutboundContentJson.Write(c).GetHashCode(StringComparison.Ordinal), c => c));
+        e.Property(o => o.IdempotencyKey).HasMaxLength(200);
         e.Property(o => o.State).HasConversion<string>().HasMaxLength(16).IsConcurrencyToken();
         e.Property(o => o.LastError).HasMaxLength(2000);
+        e.Property(o => o.LastErrorCode).HasMaxLength(64);
         e.HasOne<Message>().WithMany().HasForeignKey(o => o.MessageId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne<Channel>().WithMany().HasForeignKey(o => o.ChannelId).OnDelete(DeleteBehavior.Restrict);
         e.HasIndex(o => o.MessageId).IsUnique();
         e.HasIndex(o => new { o.State, o.NextAttemptAt });
+        // An automatic message is queued once per channel however often its rule runs; keys are null for a person's messages.
+        e.HasIndex(o => new { o.ChannelId, o.IdempotencyKey }).IsUnique();
     }
 }

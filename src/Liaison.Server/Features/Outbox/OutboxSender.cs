@@ -1,4 +1,5 @@
 using Liaison.Core;
+using Liaison.Core.Background;
 using Liaison.Core.Outbound;
 using Liaison.Server.Data;
 using Liaison.Server.Features.Channels;
@@ -10,11 +11,14 @@ using NodaTime;
 namespace Liaison.Server.Features.Outbox;
 
 /// <summary>
-/// Sends what the outbox holds, in the background: claims due entries with a lease (a conditional
-/// UPDATE, so several instances on one PostgreSQL never claim the same entry), sends each through
-/// its channel's <see cref="IChannelSender"/>, and records Sent or Failed with the provider's words
-/// and the next attempt (2^n s, capped at an hour); a refusal for good (<see cref="SendRejectedException"/>)
-/// gets no next attempt and waits for the owner's Retry.
+/// Sends what the outbox holds, in the background, in one lane per channel: a slow SMTP server holds
+/// up only its own mailbox's messages, never a Telegram reply. Within a lane messages go one at a
+/// time in the order they were queued. Each is claimed with a lease (a conditional UPDATE, so several
+/// instances on one PostgreSQL never claim the same entry), sent through its channel's
+/// <see cref="IChannelSender"/>, and its <see cref="SendOutcome"/> recorded: Sent with the provider's
+/// id written onto the message; Deferred until the instant the provider named; Rejected with the
+/// provider's code and words, waiting for the owner's Retry. An exception is a failure for now,
+/// retried after <see cref="Backoff.Queue"/>; a broken rule (<see cref="DomainRuleException"/>) counts as rejected.
 /// </summary>
 /// <remarks>
 /// Never sent twice: an entry is marked <see cref="OutboxState.Sending"/> (committed) before the
@@ -28,20 +32,20 @@ namespace Liaison.Server.Features.Outbox;
 /// </remarks>
 public sealed class OutboxSender(
     IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, IEnumerable<IChannelSender> senders, WriteTurns turns, LiveUpdates live,
-    IClock clock, IOptions<LiaisonOptions> options, ILogger<OutboxSender> log) : BackgroundService
+    IClock clock, TimeProvider time, IOptions<LiaisonOptions> options, ILogger<OutboxSender> log) : BackgroundService
 {
     // Longer than one SMTP exchange with MailKit's 2-minute timeouts: another instance must not think the send died.
     private static readonly Duration Lease = Duration.FromMinutes(5);
-    private const int BatchSize = 8;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    /// <summary>At most this many channels send at once; the others wait for a lane to finish.</summary>
+    public const int MaxLanes = 8;
     private readonly Dictionary<Core.Channels.ChannelKind, IChannelSender> byKind = senders.ToDictionary(s => s.Kind);
-    private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly WakeSignal wake = new(time);
+    // Read and written by the loop in ExecuteAsync only.
+    private readonly Dictionary<long, Task> lanes = [];
 
     /// <summary>Something was queued or retried: look now instead of at the next poll.</summary>
-    public void Wake()
-    {
-        try { if (wake.CurrentCount == 0) wake.Release(); }
-        catch (SemaphoreFullException) { /* already awake */ }
-    }
+    public void Wake() => wake.Wake();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -65,8 +69,8 @@ public sealed class OutboxSender(
         {
             try
             {
-                var worked = await RunOnceAsync(stoppingToken);
-                if (worked < BatchSize) await wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                await StartLanesAsync(stoppingToken);
+                await wake.WaitAsync(PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -75,39 +79,71 @@ public sealed class OutboxSender(
             catch (Exception e)
             {
                 log.LogError(e, "Outbox loop failed; retrying shortly");
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(PollInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
+        }
+        // Lanes end at their next step; what a provider already answered is written down first.
+        await Task.WhenAll(lanes.Values).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    /// <summary>Starts a lane for each channel with work due that has none running, up to <see cref="MaxLanes"/>.</summary>
+    private async Task StartLanesAsync(CancellationToken ct)
+    {
+        foreach (var finished in lanes.Where(l => l.Value.IsCompleted).Select(l => l.Key).ToList()) lanes.Remove(finished);
+        if (lanes.Count >= MaxLanes) return;
+        var now = clock.GetCurrentInstant();
+        List<long> channels;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+            channels = await Due(db.Outbox(), now).Select(o => o.ChannelId).Distinct().ToListAsync(ct);
+        foreach (var channelId in channels.Where(c => !lanes.ContainsKey(c)).Take(MaxLanes - lanes.Count))
+            lanes[channelId] = Task.Run(() => RunLaneAsync(channelId, ct), CancellationToken.None);
+    }
+
+    /// <summary>Interrupted sends (lease run out) and entries whose next attempt has come.</summary>
+    private static IQueryable<OutboxItem> Due(IQueryable<OutboxItem> outbox, Instant now) => outbox.Where(o =>
+        (o.State == OutboxState.Sending && o.LeaseUntil < now)
+        || ((o.State == OutboxState.Queued || o.State == OutboxState.Failed || o.State == OutboxState.Deferred) && o.NextAttemptAt <= now));
+
+    /// <summary>Sends one channel's due entries one after another, oldest first, until none is due.</summary>
+    private async Task RunLaneAsync(long channelId, CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested && await NextAsync(channelId, ct) is { } next)
+                if (await ClaimAsync(next.Id, next.Interrupted, ct)) await SendAsync(next.Id, next.Interrupted, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Outbox lane of channel {ChannelId} failed; it starts again shortly", channelId);
+        }
+        finally
+        {
+            // The loop clears the finished lane and looks again: work queued while this one was ending is not left waiting.
+            wake.Wake();
         }
     }
 
-    /// <summary>Handles the interrupted sends, then the due ones; returns how many it claimed.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    private async Task<(long Id, bool Interrupted)?> NextAsync(long channelId, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
-        List<long> interrupted, due;
-        await using (var db = await dbs.CreateDbContextAsync(ct))
-        {
-            interrupted = await db.Outbox().Where(o => o.State == OutboxState.Sending && o.LeaseUntil < now)
-                .OrderBy(o => o.Id).Select(o => o.Id).Take(BatchSize).ToListAsync(ct);
-            due = await db.Outbox().Where(o => (o.State == OutboxState.Queued || o.State == OutboxState.Failed) && o.NextAttemptAt <= now)
-                .OrderBy(o => o.NextAttemptAt).Select(o => o.Id).Take(BatchSize).ToListAsync(ct);
-        }
-        var claimed = 0;
-        foreach (var id in interrupted)
-            if (await ClaimAsync(id, interrupted: true, now, ct)) { claimed++; await SendAsync(id, interrupted: true, ct); }
-        foreach (var id in due)
-            if (await ClaimAsync(id, interrupted: false, now, ct)) { claimed++; await SendAsync(id, interrupted: false, ct); }
-        return claimed;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var next = await Due(db.Outbox().Where(o => o.ChannelId == channelId), now).OrderBy(o => o.Id)
+            .Select(o => new { o.Id, Interrupted = o.State == OutboxState.Sending }).FirstOrDefaultAsync(ct);
+        return next is null ? null : (next.Id, next.Interrupted);
     }
 
     /// <summary>Takes the entry for this instance; false when another instance (or a cancel) got there first.</summary>
-    private async Task<bool> ClaimAsync(long id, bool interrupted, Instant now, CancellationToken ct)
+    private async Task<bool> ClaimAsync(long id, bool interrupted, CancellationToken ct)
     {
+        var now = clock.GetCurrentInstant();
         await using var db = await dbs.CreateDbContextAsync(ct);
         var entry = db.Outbox().Where(o => o.Id == id);
         entry = interrupted
             ? entry.Where(o => o.State == OutboxState.Sending && o.LeaseUntil < now)
-            : entry.Where(o => (o.State == OutboxState.Queued || o.State == OutboxState.Failed) && o.NextAttemptAt <= now);
+            : entry.Where(o => (o.State == OutboxState.Queued || o.State == OutboxState.Failed || o.State == OutboxState.Deferred) && o.NextAttemptAt <= now);
         using var turn = await turns.TakeAsync(ct);
         return await entry.ExecuteUpdateAsync(s => s
             .SetProperty(o => o.State, OutboxState.Sending)
@@ -120,7 +156,7 @@ public sealed class OutboxSender(
         var item = await db.Outbox().FirstAsync(o => o.Id == id, ct);
         var message = await db.Messages.FirstAsync(m => m.Id == item.MessageId, ct);
         var channel = await directory.FindAsync(item.ChannelId, ct);
-        var draft = item.ToDraft();
+        var draft = item.ToDraft(message.CounterpartAddress, message.ProviderMessageId);
         if (!channel.Exists || !byKind.TryGetValue(message.ChannelKind, out var sender))
         {
             item.MarkFailed(clock.GetCurrentInstant(), interrupted
@@ -137,27 +173,60 @@ public sealed class OutboxSender(
         }
         else
         {
+            SendOutcome? outcome = null;
             try
             {
-                var receipt = await sender.SendAsync(draft, channel.Settings, ct);
-                item.MarkSent(clock.GetCurrentInstant(), receipt.Warning);
-                message.RecordDeliveryState(Core.Inbound.DeliveryState.Sent);
-                log.LogInformation("Sent message {MessageId} as {ProviderMessageId}", message.Id, receipt.ProviderMessageId);
+                outcome = await sender.SendAsync(draft, channel.Settings, ct);
+            }
+            catch (DomainRuleException e)
+            {
+                // A broken rule (no subject, no SMTP server) fails the same way every time.
+                outcome = new SendOutcome.Rejected(e.Rule, e.Message);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                // A broken rule (no subject, no SMTP server) or a refusal for good (an SMTP 5xx: unknown
-                // recipient, too large) fails the same way every time: no automatic retry, the owner fixes and retries.
-                var permanent = e is DomainRuleException or SendRejectedException;
-                item.MarkFailed(clock.GetCurrentInstant(), e.Message, permanent);
+                item.MarkFailed(clock.GetCurrentInstant(), e.Message, permanent: false);
                 log.LogWarning("Sending message {MessageId} failed (attempt {Attempt}, {Retry}): {Error}",
                     message.Id, item.Attempts, item.NextAttemptAt is null ? "left for the owner" : "retried later", e.Message);
+            }
+            switch (outcome)
+            {
+                case SendOutcome.Sent sent:
+                    item.MarkSent(clock.GetCurrentInstant(), sent.Warning);
+                    message.RecordDeliveryState(Core.Inbound.DeliveryState.Sent);
+                    await RecordProviderIdAsync(db, message, sent.ProviderMessageId, ct);
+                    log.LogInformation("Sent message {MessageId} as {ProviderMessageId}", message.Id, sent.ProviderMessageId);
+                    break;
+                case SendOutcome.Deferred deferred:
+                    item.MarkDeferred(clock.GetCurrentInstant(), deferred.Until, deferred.Reason);
+                    log.LogInformation("The channel deferred message {MessageId} until {Until}: {Reason}", message.Id, item.NextAttemptAt, deferred.Reason);
+                    break;
+                case SendOutcome.Rejected rejected:
+                    item.MarkRejected(clock.GetCurrentInstant(), rejected.Code, rejected.Words);
+                    log.LogWarning("Message {MessageId} was refused for good ({Code}): {Words}", message.Id, rejected.Code, rejected.Words);
+                    break;
             }
         }
         // Not the stopping token: what the provider said must be written down even while shutting down.
         using (await turns.TakeAsync(CancellationToken.None))
             await db.SaveChangesAsync(CancellationToken.None);
         if (message.ClientId is { } clientId) live.PublishTimeline(clientId);
+    }
+
+    /// <summary>
+    /// Writes the provider's id onto our message, so the (channel, provider id) unique index catches an
+    /// echo of it and a status for it finds it. An echo that came in before the provider's answer
+    /// reached us already holds the id: ours then stays without it rather than the whole send failing to be recorded.
+    /// </summary>
+    private async Task RecordProviderIdAsync(LiaisonDb db, Core.Messages.Message message, string providerMessageId, CancellationToken ct)
+    {
+        if (message.ProviderMessageId is not null) return;
+        if (await db.Messages.AnyAsync(m => m.ChannelId == message.ChannelId && m.ProviderMessageId == providerMessageId && m.Id != message.Id, ct))
+        {
+            log.LogWarning("Message {MessageId} was sent as {ProviderMessageId}, which another message on the channel already holds (an echo recorded first)", message.Id, providerMessageId);
+            return;
+        }
+        message.RecordProviderMessageId(providerMessageId);
     }
 
     private enum Interrupted { Left, NeverLeft, Unknown }
@@ -181,5 +250,11 @@ public sealed class OutboxSender(
             return Interrupted.Unknown;
         }
         return found.Value ? Interrupted.Left : Interrupted.NeverLeft;
+    }
+
+    public override void Dispose()
+    {
+        wake.Dispose();
+        base.Dispose();
     }
 }

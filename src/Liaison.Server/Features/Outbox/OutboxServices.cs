@@ -10,6 +10,7 @@ public static class OutboxServices
     public static IServiceCollection AddLiaisonOutbox(this IServiceCollection services)
     {
         services.AddSingleton<OutboxSender>();
+        services.AddSingleton<OutboundQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());
         // The client page's composer: per circuit, so a Reply in one browser tab opens only that tab's composer.
         services.AddScoped<Components.Pages.Client.EmailComposerRequests>();
@@ -22,10 +23,10 @@ public static class OutboxServices
         var ids = items.Where(i => i is { Type: "message", Direction: "outbound" }).Select(i => i.Id).ToList();
         if (ids.Count == 0) return items;
         var states = await db.Outbox().AsNoTracking().Where(o => ids.Contains(o.MessageId))
-            .Select(o => new { o.MessageId, o.State, o.LastError }).ToDictionaryAsync(o => o.MessageId, ct);
+            .Select(o => new { o.MessageId, o.State, o.LastError, o.NextAttemptAt }).ToDictionaryAsync(o => o.MessageId, ct);
         if (states.Count == 0) return items;
         return items.Select(i => i is { Type: "message" } && states.TryGetValue(i.Id, out var o)
-            ? i with { OutboxState = o.State.ToString().ToLowerInvariant(), LastError = o.LastError }
+            ? i with { OutboxState = o.State.ToString().ToLowerInvariant(), LastError = o.LastError, NextAttemptAt = o.NextAttemptAt }
             : i).ToList();
     }
 }

@@ -17,7 +17,8 @@ public static class TimelineApi
     /// <param name="EditedAt">when the sender last edited the message; null if never (and for notes).</param>
     /// <param name="DeletedAt">when the sender deleted the message on their side; its text is kept here.</param>
     /// <param name="DeliveryState">sent, delivered, read or failed, for outbound messages whose channel reports it.</param>
-    /// <param name="OutboxState">queued, sending, sent, failed or cancelled, for messages sent from Liaison.</param>
+    /// <param name="OutboxState">queued, sending, sent, failed, deferred or cancelled, for messages sent from Liaison.</param>
+    /// <param name="NextAttemptAt">when the outbox tries a queued, deferred or failed message (again); null when it waits for the owner's Retry.</param>
     /// <param name="Html">the sanitised HTML of a mail that had it: no scripts, forms or remote loads (remote images wait in data-blocked-src); inline images as cid: sources matching the attachments' contentId.</param>
     /// <param name="LastError">the provider's words about the last failed send (or a warning after a send).</param>
     /// <param name="Attachments">the first <see cref="AttachmentsShown"/> attachments; all of them at GET /api/messages/{id}/attachments.</param>
@@ -31,6 +32,7 @@ public static class TimelineApi
         string? Subject, string Text, string? From, bool NeedsAnswer, IReadOnlyList<Notes.NotesApi.AttachmentView> Attachments,
         Instant? EditedAt = null, Instant? DeletedAt = null, string? DeliveryState = null, string? OutboxState = null, string? LastError = null,
         string? Html = null, int AttachmentCount = 0, int AttachmentsLeftOut = 0, bool FormattingWithheld = false, bool Backfill = false,
+        Instant? NextAttemptAt = null,
         IReadOnlyList<Attachments.AttachmentServices.PendingAttachmentView>? PendingAttachments = null);
 
     /// <summary>Attachments carried in a timeline item; a mail of 20,000 parts made a 4.5 MB page when all came along.</summary>

@@ -1202,19 +1202,29 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("channel_id");
 
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content");
+
                     b.Property<Instant>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
-                    b.Property<string>("InReplyTo")
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)")
-                        .HasColumnName("in_reply_to");
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("last_error");
+
+                    b.Property<string>("LastErrorCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("last_error_code");
 
                     b.Property<Instant?>("LeaseUntil")
                         .HasColumnType("timestamp with time zone")
@@ -1228,16 +1238,6 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
 
-                    b.Property<string>("ProviderMessageId")
-                        .IsRequired()
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)")
-                        .HasColumnName("provider_message_id");
-
-                    b.Property<string>("References")
-                        .HasColumnType("text")
-                        .HasColumnName("references");
-
                     b.Property<Instant?>("SentAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("sent_at");
@@ -1249,31 +1249,16 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("state");
 
-                    b.Property<string>("Subject")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
-                        .HasColumnName("subject");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("text");
-
-                    b.Property<string>("To")
-                        .IsRequired()
-                        .HasMaxLength(320)
-                        .HasColumnType("character varying(320)")
-                        .HasColumnName("to");
-
                     b.HasKey("Id")
                         .HasName("pk_outbox");
-
-                    b.HasIndex("ChannelId")
-                        .HasDatabaseName("ix_outbox_channel_id");
 
                     b.HasIndex("MessageId")
                         .IsUnique()
                         .HasDatabaseName("ix_outbox_message_id");
+
+                    b.HasIndex("ChannelId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_channel_id_idempotency_key");
 
                     b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_outbox_state_next_attempt_at");

@@ -1156,19 +1156,29 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("channel_id");
 
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
-                    b.Property<string>("InReplyTo")
-                        .HasMaxLength(400)
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT")
-                        .HasColumnName("in_reply_to");
+                        .HasColumnName("idempotency_key");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT")
                         .HasColumnName("last_error");
+
+                    b.Property<string>("LastErrorCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error_code");
 
                     b.Property<long?>("LeaseUntil")
                         .HasColumnType("INTEGER")
@@ -1182,16 +1192,6 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("next_attempt_at");
 
-                    b.Property<string>("ProviderMessageId")
-                        .IsRequired()
-                        .HasMaxLength(400)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("provider_message_id");
-
-                    b.Property<string>("References")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("references");
-
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("sent_at");
@@ -1203,31 +1203,16 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("state");
 
-                    b.Property<string>("Subject")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("subject");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("text");
-
-                    b.Property<string>("To")
-                        .IsRequired()
-                        .HasMaxLength(320)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("to");
-
                     b.HasKey("Id")
                         .HasName("pk_outbox");
-
-                    b.HasIndex("ChannelId")
-                        .HasDatabaseName("ix_outbox_channel_id");
 
                     b.HasIndex("MessageId")
                         .IsUnique()
                         .HasDatabaseName("ix_outbox_message_id");
+
+                    b.HasIndex("ChannelId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_channel_id_idempotency_key");
 
                     b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_outbox_state_next_attempt_at");

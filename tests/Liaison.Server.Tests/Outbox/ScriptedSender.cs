@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Liaison.Core.Channels;
+using Liaison.Core.Inbound;
+using Liaison.Core.Outbound;
+using Liaison.Server.Tests.Clients;
+using Liaison.Server.Tests.Inbound;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Liaison.Server.Tests.Outbox;
+
+/// <summary>
+/// A test-only sender for WhatsApp channels (Liaison has no real one yet) that answers as the test
+/// scripts it: <paramref name="send"/> gets the draft and how many times its text was sent before,
+/// counting this one. Registered through the test host like a channel project's own sender.
+/// </summary>
+public sealed class ScriptedSender(Func<OutboundDraft, int, CancellationToken, Task<SendOutcome>> send) : IChannelSender
+{
+    private readonly ConcurrentDictionary<string, int> calls = new();
+    private readonly ConcurrentQueue<string> order = new();
+
+    public ChannelKind Kind => ChannelKind.WhatsApp;
+
+    /// <summary>The texts handed to the provider, in the order they were.</summary>
+    public IReadOnlyList<string> Sent => [.. order];
+
+    public int CallsFor(string text) => calls.GetValueOrDefault(text);
+
+    public Task<SendOutcome> SendAsync(OutboundDraft draft, ChannelSettings settings, CancellationToken ct)
+    {
+        order.Enqueue(draft.Content.Text);
+        return send(draft, calls.AddOrUpdate(draft.Content.Text, 1, (_, n) => n + 1), ct);
+    }
+
+    /// <summary>Sent at once, under a provider id made of the text, as WhatsApp assigns its wamid on acceptance.</summary>
+    public static Task<SendOutcome> Accept(OutboundDraft draft) =>
+        Task.FromResult<SendOutcome>(new SendOutcome.Sent("wamid." + draft.Content.Text.Replace(' ', '-')));
+
+    /// <summary>An app whose WhatsApp channels send through <paramref name="sender"/>, with a client who has a WhatsApp number.</summary>
+    public static async Task<(LiaisonApp App, HttpClient Api, long ClientId)> StartAsync(DatabaseProvider db, ScriptedSender sender, Action<IServiceCollection>? more = null)
+    {
+        var app = new LiaisonApp(db, services =>
+        {
+            services.AddSingleton<IChannelSender>(sender);
+            more?.Invoke(services);
+        });
+        await app.StartAsync();
+        var api = app.Api();
+        var clientId = await ClientsApiTest.NewClient(api, ApiCalls.Unique("Lanes "));
+        await ClientsApiTest.NewContact(api, clientId, "Wiktor WhatsApp", ("whatsapp", "+48 600 500 600"));
+        return (app, api, clientId);
+    }
+
+    public static async Task<long> ConnectAsync(LiaisonApp app) => (await WhatsAppChannel.ConnectAsync(app)).Id;
+
+    public static async Task<long> QueueAsync(HttpClient api, long clientId, long channelId, string text) =>
+        (await (await api.Post($"/api/clients/{clientId}/messages", new { channelId, text })).Json(HttpStatusCode.Accepted))["messageId"]!.GetValue<long>();
+}
