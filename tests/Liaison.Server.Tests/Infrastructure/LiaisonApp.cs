@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Liaison.Server.Features.Background;
 using NodaTime;
 using Npgsql;
 
@@ -17,6 +19,13 @@ namespace Liaison.Server.Tests.Infrastructure;
 /// file in a temporary directory, or a new database on the test run's PostgreSQL. Set up with an
 /// owner and an API token, like a user's first run.
 /// </summary>
+/// <remarks>
+/// Its time is <see cref="Time"/>, a fake clock that stands still at the real time the app was made
+/// until a test advances it: the domain's clock, every timer and poll interval of the background
+/// queues and mailbox syncs, and their leases (so on PostgreSQL too, the lease clock follows it).
+/// Pacing that measures the machine (webhook bursts, a parse's budget) stays on the system clock.
+/// A test that advances it makes an app of its own: the shared ones are shared by tests running at once.
+/// </remarks>
 public sealed class LiaisonApp : WebApplicationFactory<Program>
 {
     private readonly string dataDirectory;
@@ -47,6 +56,7 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         connectionString = previous.connectionString;
         Token = previous.Token;
         OwnerMemberId = previous.OwnerMemberId;
+        Time = previous.Time; // a restart does not turn the clock back
         previous.ownsStorage = false;
         resuming = true;
     }
@@ -65,6 +75,10 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     public string Token { get; private set; } = "";
     public long OwnerMemberId { get; private set; }
 
+    /// <summary>The app's clock: <c>app.Time.Advance(…)</c> moves the domain's now, timers, backoffs and leases together.</summary>
+    /// <remarks>Starts on a whole second (PostgreSQL keeps microseconds), so times written by the app compare equal to the test's.</remarks>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseContentRoot(AppContext.BaseDirectory);
@@ -76,6 +90,11 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
             ["Liaison:Database:ConnectionString"] = connectionString,
             ["Logging:LogLevel:Default"] = "Warning",
         }));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton<LeaseClock>(new AppLeaseClock(Time));
+        });
         if (testServices is not null) builder.ConfigureTestServices(testServices);
     }
 
@@ -93,7 +112,7 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         var owner = await scope.ServiceProvider.GetRequiredService<OwnerSetup>().RunAsync("owner@example.com", "correct horse battery", "Olga Owner", "Test workspace", default);
         OwnerMemberId = owner.Id;
         var db = scope.ServiceProvider.GetRequiredService<LiaisonDb>();
-        Token = (await AccountsApi.IssueTokenAsync(db, owner.Id, "tests", SystemClock.Instance.GetCurrentInstant(), default)).Token;
+        Token = (await AccountsApi.IssueTokenAsync(db, owner.Id, "tests", Instant.FromDateTimeOffset(Time.GetUtcNow()), default)).Token;
     }
 
     /// <summary>An HTTP client that calls the API as the owner.</summary>
