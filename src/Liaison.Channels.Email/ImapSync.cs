@@ -128,13 +128,16 @@ public sealed class ImapSync(
             catch (Exception e)
             {
                 failures++;
+                var failedAt = _time.GetTimestamp();
                 var delay = (e is AuthenticationException ? _options.AuthenticationBackoff : _options.Backoff).After(failures).ToTimeSpan();
                 var error = ErrorText(e);
                 LogFailure(e, error, $"{failures} in a row; retrying in {delay}");
                 Status.Set(new MailboxSyncSnapshot(MailboxSyncState.Failing, Error: error, Failures: failures, RetryIn: delay));
                 try
                 {
-                    await Task.Delay(delay, _time, ct);
+                    // Counted from the failure, not from here: the time the status update took is part of the wait.
+                    var left = delay - _time.GetElapsedTime(failedAt);
+                    if (left > TimeSpan.Zero) await Task.Delay(left, _time, ct);
                 }
                 catch (OperationCanceledException)
                 {

@@ -49,9 +49,13 @@ public abstract class QueueWorker(WakeSignal wake, TimeProvider time, ILogger lo
             {
                 try
                 {
+                    // The next look is due a poll interval after this one began, however long it took:
+                    // time that passes while the loop works (or a test advancing its clock meanwhile) is not lost.
+                    var began = time.GetTimestamp();
                     var more = await WorkAsync(stoppingToken);
                     failures = 0;
-                    if (!more) await wake.WaitAsync(PollInterval, stoppingToken);
+                    var left = PollInterval - time.GetElapsedTime(began);
+                    if (!more && left > TimeSpan.Zero) await wake.WaitAsync(left, stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
