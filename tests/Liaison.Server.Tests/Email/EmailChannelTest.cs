@@ -127,7 +127,7 @@ public class EmailChannelTest(LiaisonApps apps, MailServers mail)
     public async Task Mailbox_WithAWrongPassword_ShowsTheServersWords_AndTriesAgainOnlyWhenItsBackoffHasPassed(DatabaseProvider db)
     {
         // An app of its own: the test moves its clock.
-        await using var app = new LiaisonApp(db);
+        await using var app = new LiaisonApp(db, clock: AppClock.Stopped);
         await app.StartAsync();
         var address = mail.NewMailbox("wrong");
         var channelId = await ConnectAsync(app, mail, address, password: "not-the-password");

@@ -68,7 +68,7 @@ public class DeliveryLeaseTest
     /// <summary>An app that stores deliveries and leaves them be: the test claims them itself.</summary>
     private static async Task<LiaisonApp> StoringOnlyAsync(DatabaseProvider provider)
     {
-        var app = new LiaisonApp(provider, services => services.PostConfigure<LiaisonOptions>(o => o.Inbound.Process = false));
+        var app = new LiaisonApp(provider, services => services.PostConfigure<LiaisonOptions>(o => o.Inbound.Process = false), AppClock.Stopped);
         await app.StartAsync();
         return app;
     }

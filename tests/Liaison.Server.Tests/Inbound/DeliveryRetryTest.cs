@@ -23,7 +23,7 @@ public class DeliveryRetryTest
         {
             services.Remove(services.Single(d => d.ServiceType == typeof(IChannelAdapter) && d.ImplementationType == typeof(WhatsAppAdapter)));
             services.AddSingleton<IChannelAdapter>(flaky);
-        });
+        }, AppClock.Stopped);
         await app.StartAsync();
         var channel = await WhatsAppChannel.ConnectAsync(app);
         var start = Instant.FromDateTimeOffset(app.Time.GetUtcNow());
