@@ -11,7 +11,8 @@ public static class EmailRegistration
     /// The e-mail channel: its adapter for the inbound pipeline, its sender for the outbox
     /// (<see cref="EmailSender"/> over <see cref="SmtpSender"/>), and
     /// <see cref="ImapSyncFactory"/> for the host's per-mailbox sync loop. The host provides
-    /// <see cref="IInboundSink"/>, <see cref="IMailboxCheckpoints"/> and NodaTime's <c>IClock</c>.
+    /// <see cref="IInboundSink"/>, <see cref="IMailboxCheckpoints"/>, NodaTime's <c>IClock</c> and the
+    /// <see cref="TimeProvider"/> the syncs wait on (the system's unless the host registered its own first).
     /// </summary>
     public static IServiceCollection AddEmailChannel(this IServiceCollection services, Action<ImapSyncOptions>? configure = null)
     {
@@ -19,6 +20,7 @@ public static class EmailRegistration
         configure?.Invoke(options);
         services.TryAddSingleton(options);
         services.TryAddSingleton(new MailLimits());
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<EmailAdapter>();
         services.AddSingleton<IChannelAdapter>(sp => sp.GetRequiredService<EmailAdapter>());
         services.TryAddSingleton<SmtpSender>();
@@ -32,8 +34,9 @@ public static class EmailRegistration
 }
 
 /// <summary>Makes the <see cref="ImapSync"/> of one mailbox channel from its decrypted settings.</summary>
-public sealed class ImapSyncFactory(IInboundSink sink, IMailboxCheckpoints checkpoints, ImapSyncOptions options, ILoggerFactory? loggers = null)
+/// <param name="time">the host's clock: every wait of the syncs it makes runs on it.</param>
+public sealed class ImapSyncFactory(IInboundSink sink, IMailboxCheckpoints checkpoints, ImapSyncOptions options, TimeProvider time, ILoggerFactory? loggers = null)
 {
     public ImapSync Create(long channelId, ChannelSettings settings) =>
-        new(channelId, EmailSettings.From(settings), sink, checkpoints, options, loggers?.CreateLogger<ImapSync>());
+        new(channelId, EmailSettings.From(settings), sink, checkpoints, options, loggers?.CreateLogger<ImapSync>(), time);
 }

@@ -1,3 +1,4 @@
+using Liaison.Core.Background;
 using Liaison.Core.Inbound;
 using MailKit;
 using MailKit.Net.Imap;
@@ -5,6 +6,7 @@ using MailKit.Search;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
 
 namespace Liaison.Channels.Email;
 
@@ -30,6 +32,11 @@ public sealed class ImapSyncOptions
     public TimeSpan InitialAuthenticationBackoff { get; set; } = TimeSpan.FromMinutes(1);
 
     public TimeSpan MaxAuthenticationBackoff { get; set; } = TimeSpan.FromHours(1);
+
+    // ±20 % so that many mailboxes failing together (the server restarted) don't return together.
+    internal Backoff Backoff => new(Duration.FromTimeSpan(InitialBackoff), Duration.FromTimeSpan(MaxBackoff), Jitter: 0.2);
+
+    internal Backoff AuthenticationBackoff => new(Duration.FromTimeSpan(InitialAuthenticationBackoff), Duration.FromTimeSpan(MaxAuthenticationBackoff), Jitter: 0.2);
 
     /// <summary>
     /// How long one IDLE (or one round of polling) lasts before every folder is checked again: IDLE
@@ -77,7 +84,8 @@ public sealed class ImapSync(
     IInboundSink sink,
     IMailboxCheckpoints checkpoints,
     ImapSyncOptions? options = null,
-    ILogger<ImapSync>? logger = null)
+    ILogger<ImapSync>? logger = null,
+    TimeProvider? time = null)
 {
     // Fetched batches that may wait for their commit while the next is fetched: enough that a slow
     // commit (the database busy with processing) doesn't stop the mail streaming in; a few MB each.
@@ -87,6 +95,8 @@ public sealed class ImapSync(
 
     private readonly ImapSyncOptions _options = options ?? new ImapSyncOptions();
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+    // Every wait (a retry's backoff, polling, the recheck of every folder) is on this clock: the host's, so a test's fake clock moves them.
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public long ChannelId => channelId;
 
@@ -118,15 +128,16 @@ public sealed class ImapSync(
             catch (Exception e)
             {
                 failures++;
-                var delay = e is AuthenticationException
-                    ? Backoff(failures, _options.InitialAuthenticationBackoff, _options.MaxAuthenticationBackoff)
-                    : Backoff(failures, _options.InitialBackoff, _options.MaxBackoff);
+                var failedAt = _time.GetTimestamp();
+                var delay = (e is AuthenticationException ? _options.AuthenticationBackoff : _options.Backoff).After(failures).ToTimeSpan();
                 var error = ErrorText(e);
                 LogFailure(e, error, $"{failures} in a row; retrying in {delay}");
                 Status.Set(new MailboxSyncSnapshot(MailboxSyncState.Failing, Error: error, Failures: failures, RetryIn: delay));
                 try
                 {
-                    await Task.Delay(delay, ct);
+                    // Counted from the failure, not from here: the time the status update took is part of the wait.
+                    var left = delay - _time.GetElapsedTime(failedAt);
+                    if (left > TimeSpan.Zero) await Task.Delay(left, _time, ct);
                 }
                 catch (OperationCanceledException)
                 {
@@ -154,14 +165,6 @@ public sealed class ImapSync(
             Status.Set(new MailboxSyncSnapshot(MailboxSyncState.Failing, Error: error, Failures: 1));
             throw;
         }
-    }
-
-    private static TimeSpan Backoff(int failures, TimeSpan initial, TimeSpan max)
-    {
-        var exponent = Math.Min(failures - 1, 20);
-        var delay = Math.Min(initial.TotalMilliseconds * Math.Pow(2, exponent), max.TotalMilliseconds);
-        // ±20 % so that many mailboxes failing together (the server restarted) don't return together.
-        return TimeSpan.FromMilliseconds(delay * (0.8 + Random.Shared.NextDouble() * 0.4));
     }
 
     /// <summary>
@@ -416,8 +419,8 @@ public sealed class ImapSync(
         var checkpoint = await checkpoints.GetAsync(channelId, inbox.FullName, ct);
         if (inbox.UidNext is { } next && (checkpoint is null ? next.Id > 1 : checkpoint.UidValidity != inbox.UidValidity || next.Id - 1 > checkpoint.LastUid))
             return;
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        done.CancelAfter(_options.RecheckInterval);
+        using var recheck = new CancellationTokenSource(_options.RecheckInterval, _time);
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct, recheck.Token);
         void OnChange(object? sender, EventArgs e) => done.Cancel();
         inbox.CountChanged += OnChange;
         inbox.UidValidityChanged += OnChange;
@@ -433,7 +436,7 @@ public sealed class ImapSync(
                 {
                     try
                     {
-                        await Task.Delay(_options.PollInterval, done.Token);
+                        await Task.Delay(_options.PollInterval, _time, done.Token);
                     }
                     catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                     {

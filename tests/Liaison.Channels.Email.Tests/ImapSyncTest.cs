@@ -1,5 +1,6 @@
 using Liaison.Core.Messages;
 using MailKit;
+using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 
 using Liaison.Testing;
@@ -15,11 +16,11 @@ public sealed class ImapSyncTest(MailServers servers)
     private readonly RecordingSink _sink = new();
     private readonly ImapCommandLog _imap = new();
 
-    private ImapSync Sync(Core.Inbound.ChannelSettings settings, ImapSyncOptions? options = null)
+    private ImapSync Sync(Core.Inbound.ChannelSettings settings, ImapSyncOptions? options = null, TimeProvider? time = null)
     {
         options ??= new ImapSyncOptions();
         options.ProtocolLogger ??= _imap.NewLogger;
-        return new(ChannelId, EmailSettings.From(settings), _sink, _checkpoints, options);
+        return new(ChannelId, EmailSettings.From(settings), _sink, _checkpoints, options, time: time);
     }
 
     /// <summary>What a pass asked of the server beyond opening folders: any SEARCH or FETCH.</summary>
@@ -374,25 +375,37 @@ public sealed class ImapSyncTest(MailServers servers)
     }
 
     [Fact]
-    public async Task Sync_WrongPassword_FailsWithTheServersWordsAndBacksOff()
+    public async Task Sync_WrongPassword_FailsWithTheServersWords_AndWaitsAMinuteThenTwo_OnItsClock()
     {
         var owner = servers.NewMailbox("owner");
-        var sync = Sync(servers.SettingsFor(owner, password: "wrong"),
-            new ImapSyncOptions { InitialAuthenticationBackoff = TimeSpan.FromMilliseconds(300), InitialBackoff = TimeSpan.FromHours(1) });
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sync = Sync(servers.SettingsFor(owner, password: "wrong"), new ImapSyncOptions { InitialBackoff = TimeSpan.FromHours(1) }, time);
         var failures = new List<MailboxSyncSnapshot>();
         sync.Status.Changed += s =>
         {
             if (s.State == MailboxSyncState.Failing) lock (failures) failures.Add(s);
         };
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+        using var stop = new CancellationTokenSource();
+        var running = sync.RunAsync(stop.Token);
 
-        await sync.RunAsync(stop.Token);
+        // Waits of 1, 2, 4 minutes (±20 %), each passing only on the sync's clock: not a storm.
+        for (var failure = 1; failure <= 3; failure++)
+        {
+            await MailServers.WaitUntilAsync(() => sync.Status.Current is { State: MailboxSyncState.Failing } now && now.Failures == failure, () => $"failure {failure} ({sync.Status.Current})");
+            var wait = sync.Status.Current.RetryIn!.Value;
+            var minutes = Math.Pow(2, failure - 1);
+            Assert.InRange(wait, TimeSpan.FromMinutes(minutes * 0.8), TimeSpan.FromMinutes(minutes * 1.2));
+            time.Advance(wait - TimeSpan.FromSeconds(1));
+            Assert.Equal((MailboxSyncState.Failing, failure), (sync.Status.Current.State, sync.Status.Current.Failures));
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+        await stop.CancelAsync();
+        await running;
 
-        // Waits of 0.3, 0.6, 1.2, 2.4 s (±20 %): a handful of attempts in 4 s, each waiting longer, not a storm.
-        Assert.InRange(failures.Count, 2, 5);
         Assert.All(failures, f => Assert.Contains("Authentication failed", f.Error, StringComparison.Ordinal));
+        // The third wait passed just before the stop: a fourth attempt may have begun.
+        Assert.InRange(failures.Count, 3, 4);
         Assert.Equal(Enumerable.Range(1, failures.Count), failures.Select(f => f.Failures));
-        Assert.All(failures.Zip(failures.Skip(1)), pair => Assert.True(pair.Second.RetryIn > pair.First.RetryIn * 1.3, "the wait grows with each failure"));
         Assert.Empty(_sink.Stored);
     }
 

@@ -41,6 +41,7 @@ public static class FeatureServices
     public static IServiceCollection AddLiaisonFeatures(this IServiceCollection services)
     {
         services.AddLiaisonAttachments();
+        Background.LeaseClock.Register(services);
         services.AddLiaisonInbound();
         services.AddLiaisonOutbox();
         return services;

@@ -124,19 +124,39 @@ public class EmailChannelTest(LiaisonApps apps, MailServers mail)
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
-    public async Task Mailbox_WithAWrongPassword_ShowsTheServersWords_AndDoesNotRetryInAStorm(DatabaseProvider db)
+    public async Task Mailbox_WithAWrongPassword_ShowsTheServersWords_AndTriesAgainOnlyWhenItsBackoffHasPassed(DatabaseProvider db)
     {
-        var app = await apps.For(db);
+        // An app of its own: the test moves its clock.
+        await using var app = new LiaisonApp(db, clock: AppClock.Stopped);
+        await app.StartAsync();
         var address = mail.NewMailbox("wrong");
         var channelId = await ConnectAsync(app, mail, address, password: "not-the-password");
 
         var status = await Eventually.Until(() => StatusAsync(app, channelId), s => s?["state"]?.GetValue<string>() == "failing", "the mailbox failing");
-        await Task.Delay(TimeSpan.FromSeconds(3));
-
         Assert.Contains("Authentication failed", status!["error"]!.GetValue<string>());
-        Assert.True(TimeSpan.Parse(status["retryIn"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) >= TimeSpan.FromSeconds(30));
-        var attempts = File.ReadLines(mail.DovecotLog).Count(line => line.Contains("auth failed", StringComparison.Ordinal) && line.Contains($"user=<{address}>", StringComparison.Ordinal));
-        Assert.InRange(attempts, 1, 2);
-        Assert.Equal("failing", (await StatusAsync(app, channelId))!["state"]!.GetValue<string>());
+        // A minute (±20 %) after refused credentials: retrying soon can't help, and providers lock accounts that keep failing.
+        var retryIn = RetryIn(status);
+        Assert.InRange(retryIn, TimeSpan.FromSeconds(48), TimeSpan.FromSeconds(72));
+
+        app.Time.Advance(retryIn - TimeSpan.FromSeconds(1));
+        Assert.Equal(("failing", retryIn), await StateAsync(app, channelId));
+        Assert.Equal(1, await Eventually.Until(() => Task.FromResult(AuthFailures(address)), n => n >= 1, "the refused login in Dovecot's log"));
+
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        // Tried once more, refused again, and the next wait doubled.
+        status = await Eventually.Until(() => StatusAsync(app, channelId), s => s?["state"]?.GetValue<string>() == "failing" && RetryIn(s) != retryIn, "the second attempt failing");
+        Assert.InRange(RetryIn(status!), TimeSpan.FromSeconds(96), TimeSpan.FromSeconds(144));
+        Assert.Equal(2, await Eventually.Until(() => Task.FromResult(AuthFailures(address)), n => n >= 2, "the second refused login in Dovecot's log"));
     }
+
+    private static TimeSpan RetryIn(JsonNode status) => TimeSpan.Parse(status["retryIn"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<(string?, TimeSpan)> StateAsync(LiaisonApp app, long channelId)
+    {
+        var status = await StatusAsync(app, channelId);
+        return (status?["state"]?.GetValue<string>(), RetryIn(status!));
+    }
+
+    private int AuthFailures(string address) =>
+        File.ReadLines(mail.DovecotLog).Count(line => line.Contains("auth failed", StringComparison.Ordinal) && line.Contains($"user=<{address}>", StringComparison.Ordinal));
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Liaison.Core.Inbound;
 using Liaison.Server.Features.Channels;
+using Liaison.Server.Features.Inbound;
 using Liaison.Server.Tests.Clients;
 using Liaison.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -68,7 +69,10 @@ public class MailboxSettingsTest(LiaisonApps apps, MailServers mail)
 
         await mail.SendAsync(Mail(anna, "Third", "Three.", to: mailbox.Address));
         await Eventually.Until(() => app.WithDb(d => d.Messages.CountAsync(m => m.ChannelId == mailbox.ChannelId)), n => n == 3, "the new mail recorded", TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Once the pass that fetched it is over and everything stored is processed, a copy fetched twice would show.
+        await Eventually.Until(() => mailbox.StatusAsync(), s => s?["state"]?.GetValue<string>() == "idle", "the mailbox idle again");
+        await Eventually.Until(() => app.WithDb(d => d.InboundDeliveries.CountAsync(x => x.ChannelId == mailbox.ChannelId && x.State != DeliveryProcessing.Processed)),
+            n => n == 0, "every stored delivery processed");
         Assert.Equal(3, await app.WithDb(d => d.InboundDeliveries.CountAsync(x => x.ChannelId == mailbox.ChannelId)));
         Assert.Equal(3, await app.WithDb(d => d.Messages.CountAsync(m => m.ChannelId == mailbox.ChannelId)));
     }

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Liaison.Server.Features.Background;
 using NodaTime;
 using Npgsql;
 
@@ -17,6 +19,15 @@ namespace Liaison.Server.Tests.Infrastructure;
 /// file in a temporary directory, or a new database on the test run's PostgreSQL. Set up with an
 /// owner and an API token, like a user's first run.
 /// </summary>
+/// <remarks>
+/// Its time is <see cref="Time"/>, a fake clock: the domain's clock, every timer and poll interval of
+/// the background queues and mailbox syncs, and their leases (so on PostgreSQL too, the lease clock
+/// follows it). It follows the real time (<see cref="AppClock.Running"/>) or stands still
+/// (<see cref="AppClock.Stopped"/>), and <c>app.Time.Advance(…)</c> moves it ahead at once, firing
+/// whatever fell due. Pacing that measures the machine (webhook bursts, a parse's budget) stays on
+/// the system clock. A test that advances the clock makes an app of its own: the shared ones are
+/// shared by tests running at once.
+/// </remarks>
 public sealed class LiaisonApp : WebApplicationFactory<Program>
 {
     private readonly string dataDirectory;
@@ -26,9 +37,20 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? testServices;
 
     /// <param name="testServices">replaces services after the app registered its own (a test double of an adapter).</param>
-    public LiaisonApp(DatabaseProvider provider, Action<IServiceCollection>? testServices = null)
+    /// <param name="clock">whether its clock follows the real time or stands still until advanced.</param>
+    public LiaisonApp(DatabaseProvider provider, Action<IServiceCollection>? testServices = null, AppClock clock = AppClock.Running)
     {
         Provider = provider;
+        if (clock == AppClock.Stopped)
+        {
+            // On a whole second (PostgreSQL keeps microseconds), so times the app writes compare equal to the test's.
+            Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        }
+        else
+        {
+            Time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            following = new RealTime(Time);
+        }
         this.testServices = testServices;
         dataDirectory = Directory.CreateTempSubdirectory("liaison-test-").FullName;
         if (provider == DatabaseProvider.Postgres)
@@ -47,6 +69,8 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         connectionString = previous.connectionString;
         Token = previous.Token;
         OwnerMemberId = previous.OwnerMemberId;
+        Time = previous.Time; // a restart does not turn the clock back
+        following = previous.following;
         previous.ownsStorage = false;
         resuming = true;
     }
@@ -65,6 +89,11 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     public string Token { get; private set; } = "";
     public long OwnerMemberId { get; private set; }
 
+    /// <summary>The app's clock: <c>app.Time.Advance(…)</c> moves the domain's now, timers, backoffs and leases together.</summary>
+    public FakeTimeProvider Time { get; }
+
+    private readonly RealTime? following;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseContentRoot(AppContext.BaseDirectory);
@@ -76,6 +105,11 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
             ["Liaison:Database:ConnectionString"] = connectionString,
             ["Logging:LogLevel:Default"] = "Warning",
         }));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton<LeaseClock>(new AppLeaseClock(Time));
+        });
         if (testServices is not null) builder.ConfigureTestServices(testServices);
     }
 
@@ -93,7 +127,7 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         var owner = await scope.ServiceProvider.GetRequiredService<OwnerSetup>().RunAsync("owner@example.com", "correct horse battery", "Olga Owner", "Test workspace", default);
         OwnerMemberId = owner.Id;
         var db = scope.ServiceProvider.GetRequiredService<LiaisonDb>();
-        Token = (await AccountsApi.IssueTokenAsync(db, owner.Id, "tests", SystemClock.Instance.GetCurrentInstant(), default)).Token;
+        Token = (await AccountsApi.IssueTokenAsync(db, owner.Id, "tests", Instant.FromDateTimeOffset(Time.GetUtcNow()), default)).Token;
     }
 
     /// <summary>An HTTP client that calls the API as the owner.</summary>
@@ -114,7 +148,47 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         if (!ownsStorage) return;
+        following?.Dispose();
         if (postgresDatabase is not null) await TestPostgres.DropDatabaseAsync(postgresDatabase);
         try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
     }
+}
+
+/// <summary>How the fake clock of a <see cref="LiaisonApp"/> moves when no test advances it.</summary>
+public enum AppClock
+{
+    /// <summary>With the real time (for what waits on time passing, as a retry's backoff), ahead by whatever the test advanced it.</summary>
+    Running,
+
+    /// <summary>Not at all: every instant the app writes is one the test can name.</summary>
+    Stopped,
+}
+
+/// <summary>Advances a fake clock by the real time that passed, every few milliseconds, so that it runs as the real one does.</summary>
+internal sealed class RealTime : IDisposable
+{
+    private readonly System.Diagnostics.Stopwatch since = System.Diagnostics.Stopwatch.StartNew();
+    private readonly Timer ticker;
+    private TimeSpan followed;
+    private int ticking;
+
+    public RealTime(FakeTimeProvider time) => ticker = new Timer(_ => Tick(time), null, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10));
+
+    private void Tick(FakeTimeProvider time)
+    {
+        // Timers that fall due run inside Advance, on this thread: a tick still under way is not overtaken by the next.
+        if (Interlocked.Exchange(ref ticking, 1) == 1) return;
+        try
+        {
+            var now = since.Elapsed;
+            time.Advance(now - followed);
+            followed = now;
+        }
+        finally
+        {
+            Volatile.Write(ref ticking, 0);
+        }
+    }
+
+    public void Dispose() => ticker.Dispose();
 }

@@ -11,6 +11,9 @@ namespace Liaison.Server.Components.Shared;
 /// (a component passes <c>() => InvokeAsync(...)</c>). A refresh runs outside any event handler, so
 /// its exception goes to <c>failed</c> (a component passes <c>DispatchExceptionAsync</c>, and the
 /// circuit treats it like one thrown by a handler) instead of vanishing with the task.
+/// <para>The window is pacing (how often a page re-renders), so it waits on the
+/// <see cref="Features.Background.Pacing"/> clock, not the app's: a fake clock standing still must
+/// not stop pages refreshing.</para>
 /// </remarks>
 public sealed class LiveRefresh(Func<Task> refresh, Func<Exception, Task> failed) : IDisposable
 {
@@ -32,7 +35,7 @@ public sealed class LiveRefresh(Func<Task> refresh, Func<Exception, Task> failed
 
     private async Task RunAsync()
     {
-        await Task.Delay(Window);
+        await Task.Delay(Window, Features.Background.Pacing.Clock);
         lock (gate)
         {
             scheduled = false;

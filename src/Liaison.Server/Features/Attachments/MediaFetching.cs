@@ -4,6 +4,7 @@ using Liaison.Core.Background;
 using Liaison.Core.Channels;
 using Liaison.Core.Inbound;
 using Liaison.Server.Data;
+using Liaison.Server.Features.Background;
 using Liaison.Server.Features.Channels;
 using Liaison.Server.Features.Inbound;
 using Microsoft.EntityFrameworkCore;
@@ -25,45 +26,26 @@ namespace Liaison.Server.Features.Attachments;
 /// </remarks>
 public sealed class MediaFetching(
     IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, IEnumerable<IMediaFetcher> fetchers, AttachmentStore store,
-    WriteTurns turns, LiveUpdates live, IClock clock, TimeProvider time, IOptions<LiaisonOptions> options, ILogger<MediaFetching> log) : BackgroundService
+    WriteTurns turns, LiveUpdates live, LeaseClock leases, [FromKeyedServices(MediaFetching.Queue)] WakeSignal wake, TimeProvider time,
+    IOptions<LiaisonOptions> options, ILogger<MediaFetching> log) : QueueWorker(wake, time, log)
 {
+    /// <summary>The key of this queue's <see cref="WakeSignal"/>: the delivery processor wakes it when it recorded pending attachments.</summary>
+    public const string Queue = "media";
     // Longer than a download of the largest attachment on a slow line; a fetch cut off by a crash waits this long.
-    private static readonly Duration Lease = Duration.FromMinutes(10);
-    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(30);
+    private static readonly LeaseTerms Lease = new(Duration.FromMinutes(10));
     private const int BatchSize = 16;
     private const int SideBySide = 4;
     private readonly Dictionary<ChannelKind, IMediaFetcher> byKind = fetchers.ToDictionary(f => f.Kind);
-    private readonly WakeSignal wake = new(time);
 
-    /// <summary>Pending attachments were recorded (or retried): fetch now instead of at the next look.</summary>
-    public void Wake() => wake.Wake();
+    // Retries fall due seconds after a failure; the worker looks every few seconds rather than the queue's default second.
+    protected override TimeSpan PollInterval => TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var claimed = await RunOnceAsync(stoppingToken);
-                if (claimed < BatchSize) await wake.WaitAsync(await UntilNextDueAsync(stoppingToken), stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                log.LogError(e, "Fetching pending attachments failed; looking again shortly");
-                try { await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken); }
-                catch (OperationCanceledException) { break; }
-            }
-        }
-    }
+    protected override async Task<bool> WorkAsync(CancellationToken stoppingToken) => await RunOnceAsync(stoppingToken) == BatchSize;
 
     /// <summary>Claims the due fetches and runs them; returns how many it claimed.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        var now = clock.GetCurrentInstant();
+        var now = await leases.NowAsync(ct);
         List<long> due;
         await using (var db = await dbs.CreateDbContextAsync(ct))
             due = await Due(db, now).OrderBy(a => a.NextAttemptAt).Select(a => a.Id).Take(BatchSize).ToListAsync(ct);
@@ -75,19 +57,6 @@ public sealed class MediaFetching(
         return claimed.Count;
     }
 
-    /// <summary>How long until the next waiting fetch is due (a retry after its backoff), at most <see cref="Poll"/>.</summary>
-    private async Task<TimeSpan> UntilNextDueAsync(CancellationToken ct)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        // One being fetched elsewhere is due again only when its lease runs out.
-        var soonest = await db.PendingAttachments().Where(a => a.State == PendingAttachmentState.Waiting)
-            .OrderBy(a => a.NextAttemptAt).Select(a => new { a.NextAttemptAt, a.LeaseUntil }).Take(BatchSize).ToListAsync(ct);
-        if (soonest.Count == 0) return Poll;
-        var at = soonest.Min(a => a.LeaseUntil is { } lease && lease > a.NextAttemptAt!.Value ? lease : a.NextAttemptAt!.Value);
-        var wait = (at - clock.GetCurrentInstant()).ToTimeSpan();
-        return wait <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : wait < Poll ? wait : Poll;
-    }
-
     private static IQueryable<PendingAttachment> Due(LiaisonDb db, Instant now) =>
         db.PendingAttachments().Where(a => a.State == PendingAttachmentState.Waiting && a.NextAttemptAt <= now && (a.LeaseUntil == null || a.LeaseUntil < now));
 
@@ -97,7 +66,7 @@ public sealed class MediaFetching(
         await using var db = await dbs.CreateDbContextAsync(ct);
         using var turn = await turns.TakeAsync(ct);
         return await Due(db, now).Where(a => a.Id == id)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.LeaseUntil, (Instant?)(now + Lease)), ct) == 1;
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.LeaseUntil, (Instant?)Lease.Until(now)), ct) == 1;
     }
 
     private async Task FetchAsync(long id, CancellationToken ct)
@@ -145,7 +114,7 @@ public sealed class MediaFetching(
             }
         }
 
-        var now = clock.GetCurrentInstant();
+        var now = await leases.NowAsync(CancellationToken.None);
         if (stored is { } file)
         {
             var type = string.IsNullOrWhiteSpace(pending.ContentType) ? fetchedType ?? "" : pending.ContentType;
@@ -170,16 +139,10 @@ public sealed class MediaFetching(
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         if (await db.PendingAttachments().FirstOrDefaultAsync(a => a.Id == id, ct) is not { } pending) return false;
-        pending.Retry(clock.GetCurrentInstant());
+        pending.Retry(await leases.NowAsync(ct));
         using (await turns.TakeAsync(ct))
             await db.SaveChangesAsync(ct);
         Wake();
         return true;
-    }
-
-    public override void Dispose()
-    {
-        wake.Dispose();
-        base.Dispose();
     }
 }

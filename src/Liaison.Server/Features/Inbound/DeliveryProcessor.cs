@@ -3,10 +3,12 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Liaison.Core;
 using Liaison.Core.Attachments;
+using Liaison.Core.Background;
 using Liaison.Core.Identities;
 using Liaison.Core.Inbound;
 using Liaison.Server.Data;
 using Liaison.Server.Features.Attachments;
+using Liaison.Server.Features.Background;
 using Liaison.Server.Features.Channels;
 using Liaison.Server.Features.Messages;
 using Microsoft.EntityFrameworkCore;
@@ -22,15 +24,19 @@ namespace Liaison.Server.Features.Inbound;
 /// adapter can't understand is kept and shown on the Undelivered page. Nothing is ever dropped.
 /// </summary>
 public sealed class DeliveryProcessor(
-    IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, AttachmentStore attachments, DeliveryProcessingSignal signal, DeliveryWriter writer, WriteTurns turns,
-    LiveUpdates live, MediaFetching media, IClock clock, IOptions<LiaisonOptions> options, IConfiguration configuration, ILogger<DeliveryProcessor> log) : BackgroundService
+    IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, AttachmentStore attachments, [FromKeyedServices(DeliveryProcessor.Queue)] WakeSignal wake, [FromKeyedServices(MediaFetching.Queue)] WakeSignal mediaWake, DeliveryWriter writer,
+    WriteTurns turns, LiveUpdates live, IClock clock, LeaseClock leases, TimeProvider time, IOptions<LiaisonOptions> options, IConfiguration configuration,
+    ILogger<DeliveryProcessor> log) : QueueWorker(wake, time, log)
 {
+    /// <summary>The key of this queue's <see cref="WakeSignal"/>: the writer wakes it when deliveries are committed.</summary>
+    public const string Queue = "deliveries";
+
     // Test-only, never documented: the real-server crash test stops the process on a marked message,
     // as a stack overflow in a parser would. Off unless a test sets it.
     private readonly string? crashOnText = configuration["Liaison:Testing:CrashOnText"] is { Length: > 0 } marker ? marker : null;
 
     // Long enough for one claimed batch; short, because a crashed instance's claims wait this long for another.
-    private static readonly Duration Lease = Duration.FromSeconds(10);
+    private static readonly LeaseTerms Lease = new(Duration.FromSeconds(10));
     // Small while deliveries stream in: on SQLite a batch is one write turn, and webhook requests wait for the turn to pass.
     private const int BusyBatchSize = 16;
     // Once the writer is quiet, a backlog (a mailbox's initial sync) is worked off with a quarter of the
@@ -38,6 +44,7 @@ public sealed class DeliveryProcessor(
     private const int QuietBatchSize = 64;
     // A delivery still being read after this goes on alone, and the rest of its batch without it: one
     // hostile mail (30,000 nested elements took 42 s) must not hold up the normal ones read with it.
+    // CPU time, so on the pacing clock (a test's fake clock standing still must not stop it).
     private static readonly TimeSpan ReadBudget = TimeSpan.FromSeconds(2);
     // Reading is CPU work on all but one core: one core is left to fetching mail and to the owner.
     private static int Readers => Math.Max(1, Environment.ProcessorCount - 1);
@@ -47,69 +54,65 @@ public sealed class DeliveryProcessor(
     /// </summary>
     private readonly ConcurrentDictionary<long, Task> finishingAlone = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private DeliveryStore? store;
+    // A full batch read while the one before it is recorded: reading (MIME, sanitising, storing
+    // attachments) needs no database, recording needs little CPU, so the two overlap.
+    private PreparedBatch? ready;
+
+    protected override bool Runs => options.Value.Inbound.Process;
+
+    protected override async Task<bool> WorkAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Inbound.Process) return;
-        DeliveryStore? store = null;
-        // A full batch read while the one before it is recorded: reading (MIME, sanitising, storing
-        // attachments) needs no database, recording needs little CPU, so the two overlap.
-        PreparedBatch? ready = null;
-        while (!stoppingToken.IsCancellationRequested)
+        if (store is null)
         {
-            try
-            {
-                if (store is null)
-                {
-                    store = await DeliveryStore.OpenAsync(options.Value, stoppingToken);
-                    await store.ReleaseOrphanedLeasesAsync(clock.GetCurrentInstant(), stoppingToken);
-                }
-                while (finishingAlone.Count > Readers) await Task.WhenAny(finishingAlone.Values);
-                var batchSize = await writer.WaitWhileBusyAsync(TimeSpan.FromSeconds(1), stoppingToken) ? QuietBatchSize : BusyBatchSize;
-                var now = clock.GetCurrentInstant();
-                Claim claim;
-                using (await turns.TakeAsync(stoppingToken))
-                    claim = await store.ClaimAsync(now, now + Lease, batchSize, options.Value.Inbound.MaxCrashes, stoppingToken);
-                var claimed = claim.Claimed;
-                if (claim.SetAside.Count > 0)
-                {
-                    log.LogError("Deliveries {DeliveryIds} stopped the server while being processed, {MaxCrashes} times each; set aside on the Undelivered page",
-                        claim.SetAside, options.Value.Inbound.MaxCrashes);
-                    live.PublishUndelivered();
-                }
-                var preparing = claimed.Count > 0 ? Task.Run(() => PrepareOrFailAsync(claimed, stoppingToken), stoppingToken) : null;
-                if (ready is not null)
-                {
-                    var recording = ready;
-                    ready = null;
-                    await RecordOrOneByOneAsync(recording, stoppingToken);
-                }
-                if (preparing is not null)
-                {
-                    var (prepared, failure) = await preparing;
-                    if (prepared is null) await OneByOneAsync(claimed, failure!, stoppingToken);
-                    // A full batch means more are waiting: it is recorded while the next one is read.
-                    else if (claimed.Count == batchSize) ready = prepared;
-                    else await RecordOrOneByOneAsync(prepared, stoppingToken);
-                }
-                // Otherwise sleep until new ones commit, or a retry falls due. A claim cut short by a
-                // delivery to be tried alone, or set aside, has more waiting behind it.
-                if (claimed.Count < batchSize && claim.SetAside.Count == 0 && !await store.HasDueAsync(clock.GetCurrentInstant(), stoppingToken)) await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                log.LogError(e, "Delivery processing loop failed; retrying shortly");
-                // Its deliveries' leases expire, or are released when the store is opened again.
-                ready = null;
-                if (store is not null) await store.DisposeAsync();
-                store = null;
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
+            store = await DeliveryStore.OpenAsync(options.Value, stoppingToken);
+            await store.ReleaseOrphanedLeasesAsync(await leases.NowAsync(stoppingToken), stoppingToken);
         }
+        while (finishingAlone.Count > Readers) await Task.WhenAny(finishingAlone.Values);
+        var batchSize = await writer.WaitWhileBusyAsync(TimeSpan.FromSeconds(1), stoppingToken) ? QuietBatchSize : BusyBatchSize;
+        var now = await leases.NowAsync(stoppingToken);
+        Claim claim;
+        using (await turns.TakeAsync(stoppingToken))
+            claim = await store.ClaimAsync(now, Lease.Until(now), batchSize, options.Value.Inbound.MaxCrashes, stoppingToken);
+        var claimed = claim.Claimed;
+        if (claim.SetAside.Count > 0)
+        {
+            log.LogError("Deliveries {DeliveryIds} stopped the server while being processed, {MaxCrashes} times each; set aside on the Undelivered page",
+                claim.SetAside, options.Value.Inbound.MaxCrashes);
+            live.PublishUndelivered();
+        }
+        var preparing = claimed.Count > 0 ? Task.Run(() => PrepareOrFailAsync(claimed, stoppingToken), stoppingToken) : null;
+        if (ready is not null)
+        {
+            var recording = ready;
+            ready = null;
+            await RecordOrOneByOneAsync(recording, stoppingToken);
+        }
+        if (preparing is not null)
+        {
+            var (prepared, failure) = await preparing;
+            if (prepared is null) await OneByOneAsync(claimed, failure!, stoppingToken);
+            // A full batch means more are waiting: it is recorded while the next one is read.
+            else if (claimed.Count == batchSize) ready = prepared;
+            else await RecordOrOneByOneAsync(prepared, stoppingToken);
+        }
+        // Otherwise the loop sleeps until new ones commit, or a retry falls due. A claim cut short by a
+        // delivery to be tried alone, or set aside, has more waiting behind it.
+        return claimed.Count == batchSize || claim.SetAside.Count > 0 || await store.HasDueAsync(await leases.NowAsync(stoppingToken), stoppingToken);
+    }
+
+    /// <summary>The failed round's claims expire, or are released when the store is opened again.</summary>
+    protected override async ValueTask AfterFailureAsync()
+    {
+        ready = null;
         if (store is not null) await store.DisposeAsync();
+        store = null;
+    }
+
+    protected override async ValueTask StoppedAsync()
+    {
+        if (store is not null) await store.DisposeAsync();
+        store = null;
     }
 
     /// <summary>
@@ -132,7 +135,7 @@ public sealed class DeliveryProcessor(
     {
         await using (var db = await dbs.CreateDbContextAsync(ct))
         using (await turns.TakeAsync(ct))
-            await db.InboundDeliveries.Where(d => d.Id == deliveryId).BeginAttemptAsync(clock.GetCurrentInstant() + Lease, ct);
+            await db.InboundDeliveries.Where(d => d.Id == deliveryId).BeginAttemptAsync(Lease.Until(await leases.NowAsync(ct)), ct);
         await ProcessBatchAsync([deliveryId], ct);
         // The owner waits for the outcome, also of a delivery slow enough to finish alone.
         if (finishingAlone.TryGetValue(deliveryId, out var alone)) await alone;
@@ -222,7 +225,7 @@ public sealed class DeliveryProcessor(
                     {
                         if (Interlocked.Exchange(ref released, 1) == 0) readers.Release();
                     }
-                    await using var budget = new Timer(_ =>
+                    await using var budget = Pacing.Clock.CreateTimer(_ =>
                     {
                         Release();
                         overBudget.TrySetResult();
@@ -282,14 +285,14 @@ public sealed class DeliveryProcessor(
         log.LogWarning("Delivery {DeliveryId} takes more than {Budget} s to read; the rest of its batch goes ahead without it", id, ReadBudget.TotalSeconds);
         try
         {
-            while (!read.IsCompleted)
+            await Lease.KeepRenewedAsync(read, async renewing =>
             {
-                await using (var db = await dbs.CreateDbContextAsync(ct))
-                using (await turns.TakeAsync(ct))
+                var until = Lease.Until(await leases.NowAsync(renewing));
+                await using var db = await dbs.CreateDbContextAsync(renewing);
+                using (await turns.TakeAsync(renewing))
                     await db.InboundDeliveries.Where(d => d.Id == id && d.State == DeliveryProcessing.Pending)
-                        .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeaseUntil, clock.GetCurrentInstant() + Lease), ct);
-                await Task.WhenAny(read, Task.Delay((Lease / 2).ToTimeSpan(), ct));
-            }
+                        .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeaseUntil, until), renewing);
+            }, Time, ct);
             var (stored, unreadable) = await read;
             if (stored is null) await RecordFailureAsync(id, unreadable!, permanent: true, ct);
             else await RecordOrOneByOneAsync(new PreparedBatch([id], [(id, channel, await stored)]), ct);
@@ -339,7 +342,7 @@ public sealed class DeliveryProcessor(
         }
         foreach (var clientId in changes.Clients) live.PublishTimeline(clientId);
         if (changes.UnknownSenders) live.PublishUnknownSenders();
-        if (changes.MediaPending) media.Wake();
+        if (changes.MediaPending) mediaWake.Wake();
     }
 
     /// <summary>What a batch changed, for the live updates sent once it committed.</summary>
@@ -461,8 +464,9 @@ public sealed class DeliveryProcessor(
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var delivery = await db.InboundDeliveries.FirstAsync(d => d.Id == deliveryId, ct);
+        var now = await leases.NowAsync(ct);
         using var turn = await turns.TakeAsync(ct);
-        delivery.MarkFailed(clock.GetCurrentInstant(), error, permanent, options.Value.Inbound.MaxAttempts);
+        delivery.MarkFailed(now, error, permanent, options.Value.Inbound.MaxAttempts);
         await db.SaveChangesAsync(ct);
         log.LogWarning("Delivery {DeliveryId} failed (attempt {Attempt}, {State}): {Error}", deliveryId, delivery.Attempts, delivery.State, error);
         if (delivery.State == DeliveryProcessing.Failed) live.PublishUndelivered();

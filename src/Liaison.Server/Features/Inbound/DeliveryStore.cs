@@ -32,8 +32,9 @@ public abstract class DeliveryStore : IAsyncDisposable
         return store;
     }
 
-    /// <summary>Stores the batch in one transaction; returns when it is durable.</summary>
-    public abstract Task InsertAsync(IReadOnlyList<PendingDelivery> batch, CancellationToken ct);
+    /// <summary>Stores the batch in one transaction, due for processing at <paramref name="due"/>; returns when it is durable.</summary>
+    /// <param name="due">now on the <see cref="Background.LeaseClock"/>, which claims compare with: not the receiving clock, which may be skewed.</param>
+    public abstract Task InsertAsync(IReadOnlyList<PendingDelivery> batch, Instant due, CancellationToken ct);
 
     /// <summary>
     /// Leases up to <paramref name="limit"/> due deliveries to this processor until <paramref name="leaseUntil"/>,
@@ -117,7 +118,7 @@ internal sealed class SqliteDeliveryStore(string connectionString) : DeliverySto
         await pragma.ExecuteNonQueryAsync(ct);
     }
 
-    public override async Task InsertAsync(IReadOnlyList<PendingDelivery> batch, CancellationToken ct)
+    public override async Task InsertAsync(IReadOnlyList<PendingDelivery> batch, Instant due, CancellationToken ct)
     {
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         await using var insert = connection.CreateCommand();
@@ -125,7 +126,7 @@ internal sealed class SqliteDeliveryStore(string connectionString) : DeliverySto
         // RETURNING yields no row for a repeat: only a new delivery gets its payload stored.
         insert.CommandText = """
             INSERT INTO inbound_deliveries (channel_id, delivery_key, received_at, payload_sha256, is_backfill, state, attempts, next_attempt_at)
-            VALUES ($channel, $key, $at, $sha, $backfill, 'Pending', 0, $at)
+            VALUES ($channel, $key, $at, $sha, $backfill, 'Pending', 0, $due)
             ON CONFLICT (channel_id, delivery_key) DO NOTHING
             RETURNING id
             """;
@@ -134,6 +135,7 @@ internal sealed class SqliteDeliveryStore(string connectionString) : DeliverySto
         var at = insert.Parameters.Add("$at", SqliteType.Integer);
         var sha = insert.Parameters.Add("$sha", SqliteType.Text);
         var backfill = insert.Parameters.Add("$backfill", SqliteType.Integer);
+        insert.Parameters.AddWithValue("$due", due.ToUnixTimeTicks());
         await using var keep = connection.CreateCommand();
         keep.Transaction = tx;
         keep.CommandText = "INSERT INTO inbound_payloads (delivery_id, bytes) VALUES ($id, $bytes)";
@@ -191,7 +193,7 @@ internal sealed class PostgresDeliveryStore(string connectionString) : DeliveryS
 
     protected override Task OpenAsync(CancellationToken ct) => Task.CompletedTask;
 
-    public override async Task InsertAsync(IReadOnlyList<PendingDelivery> batch, CancellationToken ct)
+    public override async Task InsertAsync(IReadOnlyList<PendingDelivery> batch, Instant due, CancellationToken ct)
     {
         // One statement for the batch: unnest turns the arrays into rows, so a burst is one round trip.
         var channels = new long[batch.Count];
@@ -215,7 +217,7 @@ internal sealed class PostgresDeliveryStore(string connectionString) : DeliveryS
             WITH d AS (SELECT DISTINCT ON (c, k) c, k, t, p, s, b FROM unnest(@channels, @keys, @times, @payloads, @shas, @backfills) AS u(c, k, t, p, s, b)),
             stored AS (
                 INSERT INTO inbound_deliveries (channel_id, delivery_key, received_at, payload_sha256, is_backfill, state, attempts, next_attempt_at)
-                SELECT c, k, t, s, b, 'Pending', 0, t FROM d
+                SELECT c, k, t, s, b, 'Pending', 0, @due FROM d
                 ON CONFLICT (channel_id, delivery_key) DO NOTHING
                 RETURNING id, channel_id, delivery_key, payload_sha256)
             INSERT INTO inbound_payloads (delivery_id, bytes)
@@ -228,6 +230,7 @@ internal sealed class PostgresDeliveryStore(string connectionString) : DeliveryS
         insert.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = payloads });
         insert.Parameters.Add(new NpgsqlParameter("shas", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = shas });
         insert.Parameters.Add(new NpgsqlParameter("backfills", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { Value = backfills });
+        insert.Parameters.AddWithValue("due", due.ToDateTimeUtc());
         await insert.ExecuteNonQueryAsync(ct);
     }
 

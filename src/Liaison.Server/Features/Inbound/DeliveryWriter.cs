@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Liaison.Core.Background;
+using Liaison.Server.Features.Background;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -10,13 +12,15 @@ namespace Liaison.Server.Features.Inbound;
 /// Under load a batch grows to hundreds of deliveries, so the cost of a commit (and its fsync) is
 /// shared; with one request in flight a batch is just that one, so latency stays a single commit.
 /// </summary>
-public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryProcessingSignal processing, WriteTurns turns, ILogger<DeliveryWriter> log) : BackgroundService
+public sealed class DeliveryWriter(
+    IOptions<LiaisonOptions> options, [FromKeyedServices(DeliveryProcessor.Queue)] WakeSignal processing, WriteTurns turns, LeaseClock leases, ILogger<DeliveryWriter> log) : BackgroundService
 {
     // Bounded: when the disk can't keep up, requests wait (and providers retry) instead of memory growing.
     private readonly Channel<PendingDelivery> queue = Channel.CreateBounded<PendingDelivery>(
         new BoundedChannelOptions(20_000) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
 
-    private long lastCommitTicks;
+    // A timestamp of the pacing clock (Pacing): when the last batch someone waited for was committed.
+    private long lastCommit;
 
     /// <summary>
     /// While deliveries are streaming in, the processor waits for a pause (or at most
@@ -28,11 +32,11 @@ public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryPro
     public async Task<bool> WaitWhileBusyAsync(TimeSpan atMost, CancellationToken ct)
     {
         var quiet = TimeSpan.FromMilliseconds(50);
-        var deadline = Environment.TickCount64 + (long)atMost.TotalMilliseconds;
-        while (Environment.TickCount64 - Interlocked.Read(ref lastCommitTicks) < quiet.TotalMilliseconds)
+        var started = Pacing.Clock.GetTimestamp();
+        while (Interlocked.Read(ref lastCommit) is var last and not 0 && Pacing.Clock.GetElapsedTime(last) < quiet)
         {
-            if (Environment.TickCount64 >= deadline) return false;
-            await Task.Delay(quiet, ct);
+            if (Pacing.Clock.GetElapsedTime(started) >= atMost) return false;
+            await Task.Delay(quiet, Pacing.Clock, ct);
         }
         return true;
     }
@@ -86,11 +90,13 @@ public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryPro
                 try
                 {
                     store ??= await DeliveryStore.OpenAsync(options.Value, stoppingToken);
+                    // Due at once, on the clock the processor's claims compare with (the database's on PostgreSQL).
+                    var due = await leases.NowAsync(stoppingToken);
                     using (await turns.TakeAsync(stoppingToken))
-                        await store.InsertAsync(batch, stoppingToken);
-                    if (batch.Exists(d => d.AnswerWaiting)) Interlocked.Exchange(ref lastCommitTicks, Environment.TickCount64);
+                        await store.InsertAsync(batch, due, stoppingToken);
+                    if (batch.Exists(d => d.AnswerWaiting)) Interlocked.Exchange(ref lastCommit, Pacing.Clock.GetTimestamp());
                     foreach (var delivery in batch) delivery.Committed.TrySetResult();
-                    processing.Notify();
+                    processing.Wake();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -110,22 +116,4 @@ public sealed class DeliveryWriter(IOptions<LiaisonOptions> options, DeliveryPro
             if (store is not null) await store.DisposeAsync();
         }
     }
-}
-
-/// <summary>Wakes the processor when new deliveries are committed, so it doesn't wait for its next poll.</summary>
-public sealed class DeliveryProcessingSignal : IDisposable
-{
-    private readonly SemaphoreSlim signal = new(0, 1);
-
-    public void Notify()
-    {
-        if (signal.CurrentCount == 0)
-        {
-            try { signal.Release(); } catch (SemaphoreFullException) { /* already signalled */ }
-        }
-    }
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => signal.WaitAsync(timeout, ct);
-
-    public void Dispose() => signal.Dispose();
 }

@@ -1,3 +1,4 @@
+using Liaison.Core.Background;
 using Liaison.Core.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -51,6 +52,7 @@ public sealed class InboundDelivery
     /// <paramref name="permanent"/> or out of attempts. The attempt itself was counted when it was
     /// claimed (<see cref="DeliveryStore.ClaimAsync"/>), before processing began.
     /// </summary>
+    /// <param name="at">now on the <see cref="Background.LeaseClock"/>, which the next claim compares with.</param>
     public void MarkFailed(Instant at, string error, bool permanent, int maxAttempts)
     {
         LastError = error.Length > 2000 ? error[..2000] : error;
@@ -61,7 +63,7 @@ public sealed class InboundDelivery
             return;
         }
         // 2 s, 4 s, 8 s ... capped at an hour: a database blip heals fast, a long outage doesn't spin.
-        NextAttemptAt = at + Duration.FromSeconds(Math.Min(3600, Math.Pow(2, Attempts)));
+        NextAttemptAt = at + Backoff.Queue.After(Attempts);
     }
 
     public void Retry(Instant at)

@@ -1,5 +1,6 @@
 using Liaison.Channels.Email;
 using Liaison.Channels.WhatsApp;
+using Liaison.Core.Background;
 using Liaison.Core.Inbound;
 using Liaison.Server.Features.Channels;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ public static class InboundServices
         services.AddSingleton<ChannelSettingsProtector>();
         services.AddSingleton<ChannelDirectory>();
         services.AddSingleton<LiveUpdates>();
-        services.AddSingleton<DeliveryProcessingSignal>();
+        services.AddKeyedSingleton(DeliveryProcessor.Queue, (sp, _) => new WakeSignal(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<WriteTurns>();
         services.AddSingleton<RefusalLog>();
         services.AddSingleton<DeliveryWriter>();

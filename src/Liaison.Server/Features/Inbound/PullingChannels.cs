@@ -1,3 +1,4 @@
+using Liaison.Core.Background;
 using Liaison.Core.Inbound;
 using Liaison.Server.Data;
 using Liaison.Server.Features.Channels;
@@ -15,9 +16,11 @@ namespace Liaison.Server.Features.Inbound;
 /// </summary>
 public sealed class PullingChannels(
     IEnumerable<IPullingChannel> kinds, IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, ChannelSettingsProtector protector,
-    ILogger<PullingChannels> log) : BackgroundService
+    TimeProvider time, ILogger<PullingChannels> log) : BackgroundService
 {
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(15);
+    // How often the channel list is looked at unasked: another instance's connect, disconnect or edit is seen within this.
+    private static readonly TimeSpan LookEvery = TimeSpan.FromSeconds(30);
 
     /// <param name="Settings">the stored (encrypted) settings it started with: a different stored value means they were edited.</param>
     private sealed record Pull(CancellationTokenSource Stop, Task Running, string Settings);
@@ -26,7 +29,7 @@ public sealed class PullingChannels(
     private readonly Dictionary<long, Pull> running = [];
     // One change to `running` at a time: a look at the channel list, or an edit stopping a pull.
     private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly SemaphoreSlim refresh = new(0, 1);
+    private readonly WakeSignal refresh = new(time);
     private TaskCompletionSource nextPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Whether channels of this kind fetch (and so have a status) rather than being posted to.</summary>
@@ -36,13 +39,7 @@ public sealed class PullingChannels(
         byKind.TryGetValue(kind, out var pulling) ? pulling.StatusOf(channelId) : null;
 
     /// <summary>Looks at the channel list again now (after a channel was connected or disconnected).</summary>
-    public void Refresh()
-    {
-        if (refresh.CurrentCount == 0)
-        {
-            try { refresh.Release(); } catch (SemaphoreFullException) { }
-        }
-    }
+    public void Refresh() => refresh.Wake();
 
     /// <summary>
     /// Stops the channel's pull, runs <paramref name="change"/> (a settings edit) while nothing of the
@@ -67,7 +64,7 @@ public sealed class PullingChannels(
             Refresh();
         }
         if (byKind.Count == 0) return;
-        try { await pass.WaitAsync(TimeSpan.FromSeconds(10), ct); }
+        try { await pass.WaitAsync(TimeSpan.FromSeconds(10), time, ct); }
         catch (TimeoutException) { } // it starts on the next look anyway; the caller only waited to show its new status
         catch (TaskCanceledException) when (!ct.IsCancellationRequested) { } // the host is stopping
     }
@@ -82,7 +79,7 @@ public sealed class PullingChannels(
             try { await ReconcileAsync(stoppingToken); }
             catch (Exception e) when (e is not OperationCanceledException) { log.LogError(e, "Could not look at the pulling channels"); }
             finally { pass.TrySetResult(); }
-            try { await refresh.WaitAsync(TimeSpan.FromSeconds(30), stoppingToken); }
+            try { await refresh.WaitAsync(LookEvery, stoppingToken); }
             catch (OperationCanceledException) { break; }
         }
         Volatile.Read(ref nextPass).TrySetCanceled(stoppingToken);
@@ -142,7 +139,7 @@ public sealed class PullingChannels(
         await pull.Stop.CancelAsync();
         try
         {
-            await pull.Running.WaitAsync(StopWait);
+            await pull.Running.WaitAsync(StopWait, time);
             pull.Stop.Dispose();
         }
         catch (TimeoutException)

@@ -16,8 +16,8 @@ public static class UndeliveredApi
         var group = api.MapGroup("/inbound").WithTags("Inbound");
         group.MapGet("/undelivered", (LiaisonDb db, CancellationToken ct) => List(db, ct))
             .WithDescription("Deliveries that failed, or are being retried after a failure, newest first, with their raw payload.");
-        group.MapPost("/deliveries/{id:long}/retry", (long id, LiaisonDb db, DeliveryProcessor processor, IClock clock, LiveUpdates live, CancellationToken ct) =>
-            Retry(db, processor, id, clock.GetCurrentInstant(), live, ct));
+        group.MapPost("/deliveries/{id:long}/retry", (long id, LiaisonDb db, DeliveryProcessor processor, Background.LeaseClock leases, LiveUpdates live, CancellationToken ct) =>
+            Retry(db, processor, id, leases, live, ct));
         return api;
     }
 
@@ -36,11 +36,12 @@ public static class UndeliveredApi
         .Where(d => d.State == DeliveryProcessing.Failed || (d.State == DeliveryProcessing.Pending && d.LastError != null));
 
     /// <summary>Puts the delivery back in line and processes it at once, so the owner sees the outcome.</summary>
-    public static async Task<Results<Ok<UndeliveredView>, NotFound>> Retry(LiaisonDb db, DeliveryProcessor processor, long id, Instant now, LiveUpdates live, CancellationToken ct)
+    /// <param name="leases">the clock claims compare with: the delivery is due from its now.</param>
+    public static async Task<Results<Ok<UndeliveredView>, NotFound>> Retry(LiaisonDb db, DeliveryProcessor processor, long id, Background.LeaseClock leases, LiveUpdates live, CancellationToken ct)
     {
         var delivery = await db.InboundDeliveries.FirstOrDefaultAsync(d => d.Id == id, ct);
         if (delivery is null) return TypedResults.NotFound();
-        delivery.Retry(now);
+        delivery.Retry(await leases.NowAsync(ct));
         await db.SaveChangesAsync(ct);
         await processor.ProcessAsync(id, ct);
         await db.Entry(delivery).ReloadAsync(ct);
