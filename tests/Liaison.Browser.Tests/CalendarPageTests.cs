@@ -43,11 +43,21 @@ public sealed class CalendarPageTests(SetUpLiaisonApp app) : IClassFixture<SetUp
                 "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:x@test\r\nDTSTART;VALUE=DATE:20270802\r\n" +
                 "DTEND;VALUE=DATE:20270816\r\nSUMMARY:Vacation by the sea\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"),
         });
-        await Expect(page.GetByLabel("Name", new() { Exact = true }).Last).ToHaveValueAsync("Vacation by the sea");
+        await Expect(rows).ToHaveCountAsync(count + 1);
 
         await page.GetByTestId("save-calendar").ClickAsync();
         await Expect(page.GetByTestId("calendar-saved")).ToContainTextAsync("Saved version 1");
         await Expect(page.GetByTestId("calendar-version")).ToContainTextAsync("Version 1");
+        using (var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) })
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", app.ApiToken);
+            var stored = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync("/api/calendar", TestContext.Current.CancellationToken))!["calendar"]!;
+            var daysOff = stored["daysOff"]!.AsArray();
+            Assert.Equal(count + 1, daysOff.Count);
+            Assert.Contains(daysOff, d => d!["start"]!.GetValue<string>() == "2027-08-02" && d["name"]!.GetValue<string>() == "Vacation by the sea");
+            Assert.Contains(daysOff, d => d!["start"]!.GetValue<string>() == "2027-04-30" && d["name"]!.GetValue<string>() == "Good Friday"); // Orthodox, Bulgaria
+            Assert.Equal("13:00:00", stored["workingHours"]!["friday"]![0]!["end"]!.GetValue<string>());
+        }
         await Screens.CaptureAsync(page, "calendar", () => AssertNoSidewaysOverflowAsync(page, "after saving"));
 
         // A duplicate check window is refused next to its weekday, and nothing is stored.
