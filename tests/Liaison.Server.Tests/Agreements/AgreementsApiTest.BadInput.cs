@@ -39,6 +39,18 @@ public partial class AgreementsApiTest
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Put_OurHoursInTheOldShape_Is400PointingToTheCalendar(DatabaseProvider db)
+    {
+        var (api, id, terms) = await NewClient(db);
+        terms["workingHours"] = new JsonObject { ["monday"] = Ranges(("09:00:00", "17:00:00")) };
+        var problem = await (await PutTerms(api, id, terms)).Json(HttpStatusCode.BadRequest);
+        Assert.Equal("agreement.calendar-term", problem["rule"]!.GetValue<string>());
+        Assert.Equal("terms.workingHours", problem["field"]!.GetValue<string>());
+        Assert.Contains("/api/calendar", problem["title"]!.GetValue<string>());
+        await AssertNothingStored(api, id);
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Put_UnreadableTerms_Is400NamingThePath(DatabaseProvider db)
     {
         var (api, id, terms) = await NewClient(db);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Liaison.Core;
 using Liaison.Core.Agreements;
 using Liaison.Core.Calendars;
@@ -47,6 +48,9 @@ public static class AgreementsApi
             ? TypedResults.Ok(view)
             : TypedResults.NotFound();
 
+    // The terms that moved into the workspace calendar, by their names in the old agreement shape.
+    private static readonly string[] CalendarTerms = ["ourTimeZone", "workingHours", "daysOff", "checkWindows"];
+
     /// <summary>
     /// Reads the body here rather than through parameter binding, so that a term that cannot be read
     /// (an invalid channel kind, a time that is not a time) is a problem naming its path ("terms.channels.preferred").
@@ -55,7 +59,13 @@ public static class AgreementsApi
     {
         try
         {
-            return await JsonSerializer.DeserializeAsync<AgreementDocument>(request.Body, AgreementJson.Options, ct)
+            var node = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+            // A script written for the old shape would otherwise lose these terms without a word.
+            if (node?["terms"] is JsonObject terms && CalendarTerms.FirstOrDefault(terms.ContainsKey) is { } moved)
+                throw new DomainRuleException("agreement.calendar-term",
+                    $"'{moved}' is no longer part of a client's agreement: our zone, working hours, days off and check windows are the workspace calendar's (PUT /api/calendar).",
+                    $"terms.{moved}");
+            return node.Deserialize<AgreementDocument>(AgreementJson.Options)
                 ?? throw new DomainRuleException("agreement.terms.required", "Send the agreement's terms.", "terms");
         }
         catch (JsonException e)
