@@ -10,8 +10,11 @@ using NodaTime;
 var zones = new[] { "Europe/Warsaw", "Europe/Sofia", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu" };
 var schedules = zones.Select(zone => new PromiseSchedule(new Agreement
 {
-    OurTimeZone = zone,
     ClientTimeZone = "Europe/Warsaw",
+    Channels = new([ChannelKind.Email, ChannelKind.Telegram, ChannelKind.WhatsApp, ChannelKind.Phone], ChannelKind.Email),
+}, new OurCalendar
+{
+    TimeZone = zone,
     WorkingHours = WeeklyHours.Weekdays(TimeOfDayRange.Of(9, 0, 13, 0), TimeOfDayRange.Of(14, 0, 18, 0)),
     CheckWindows = CheckWindows.Weekdays(new LocalTime(9, 0), new LocalTime(13, 0), new LocalTime(17, 30)),
     DaysOff =
@@ -20,7 +23,6 @@ var schedules = zones.Select(zone => new PromiseSchedule(new Agreement
         new DayOff(new LocalDate(2000, 12, 24), new LocalDate(2000, 12, 26), EveryYear: true),
         new DayOff(new LocalDate(2025, 8, 4), new LocalDate(2025, 8, 15)), new DayOff(new LocalDate(2025, 11, 11)),
     ],
-    Channels = new([ChannelKind.Email, ChannelKind.Telegram, ChannelKind.WhatsApp, ChannelKind.Phone], ChannelKind.Email),
 })).ToArray();
 
 var channels = new[] { ChannelKind.Email, ChannelKind.Email, ChannelKind.Telegram, ChannelKind.WhatsApp, ChannelKind.Phone };

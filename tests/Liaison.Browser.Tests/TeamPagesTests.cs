@@ -31,6 +31,12 @@ public sealed class TeamPagesTests(SetUpLiaisonApp app) : IClassFixture<SetUpLia
         await Expect(member.GetByTestId("create-token")).ToBeVisibleAsync();
         await Expect(member.GetByTestId("member-row")).ToHaveCountAsync(0);
         Assert.Equal(403, (await member.GotoAsync("/channels"))!.Status);
+        // The workspace calendar: read, not edited.
+        await member.GotoAsync("/calendar");
+        await NewUserTests.WaitReadyAsync(member, "calendar-page");
+        await Expect(member.GetByTestId("calendar-read-only")).ToBeVisibleAsync();
+        await Expect(member.GetByTestId("save-calendar")).ToHaveCountAsync(0);
+        await Expect(member.GetByTestId("add-holidays")).ToBeDisabledAsync();
 
         // The owner sees the team and who is invited, withdraws one invitation and removes the member.
         var owner = await app.SignedInPageAsync("/settings");

@@ -17,18 +17,20 @@ namespace Liaison.Core.Acknowledgements;
 public static class Acknowledgement
 {
     /// <summary>
-    /// The acknowledgement text for <paramref name="promise"/> under <paramref name="agreement"/>, using
-    /// <paramref name="template"/> (the language's default when null). The template is validated.
+    /// The acknowledgement text for <paramref name="promise"/> under <paramref name="agreement"/> and our
+    /// <paramref name="calendar"/> (its zone names "our time"), using <paramref name="template"/> (the
+    /// language's default when null). The template is validated.
     /// </summary>
-    public static string Write(Promise promise, Agreement agreement, Instant now, AcknowledgementTemplate? template = null)
+    public static string Write(Promise promise, Agreement agreement, OurCalendar calendar, Instant now, AcknowledgementTemplate? template = null)
     {
         ArgumentNullException.ThrowIfNull(agreement);
+        ArgumentNullException.ThrowIfNull(calendar);
         var language = agreement.Language;
         template ??= AcknowledgementTemplate.Default(language);
         template.Validate();
         var words = Wording.For(template.Language);
         var clientZone = agreement.ClientZone;
-        var ourZone = agreement.OurZone;
+        var ourZone = calendar.Zone;
         var due = promise.Due.InZone(clientZone);
         var ours = promise.Due.InZone(ourZone);
         var today = now.InZone(clientZone).Date;

@@ -5,16 +5,18 @@ using NodaTime;
 namespace Liaison.Core.Agreements;
 
 /// <summary>
-/// The working agreement with one client: when we work and when we may write to them, where we
-/// talk, how fast we answer, how often they hear about progress. One value is one version.
+/// The working agreement with one client: what is about them. Their zone, when we may write to
+/// them, where we talk, how fast we answer, how often they hear about progress, their language and
+/// the responsible person. One value is one version. When we work (our zone, hours, days off, check
+/// windows) is the workspace's <see cref="OurCalendar"/>, kept next to it.
 /// </summary>
 /// <remarks>
 /// <para>Rules: a version is immutable. Changing the agreement makes a new version
 /// (<see cref="AgreementHistory.Revise"/>) in force from its <see cref="EffectiveFrom"/>; a promise
 /// keeps the terms of the version in force when its message arrived. <see cref="Validate"/> states
 /// every other rule; a version that breaks one is never stored.</para>
-/// <para>Time zones are tzdb ids ("Europe/Warsaw"); working hours, days off and check windows are
-/// read in <see cref="OurTimeZone"/>, contact hours and report times in <see cref="ClientTimeZone"/>.
+/// <para>The client's zone is a tzdb id ("Europe/Sofia"); contact hours and report times are read in
+/// <see cref="ClientTimeZone"/>.
 /// Plain properties with public init so a version round-trips through JSON as it is; derived values
 /// (resolved zones, range lengths) are internal so they do not leak into the stored document.</para>
 /// </remarks>
@@ -27,20 +29,13 @@ public sealed record Agreement
     public int Version { get; init; } = 1;
     public Instant EffectiveFrom { get; init; }
 
-    /// <summary>The provider's zone (tzdb id).</summary>
-    public required string OurTimeZone { get; init; }
     /// <summary>The client's zone (tzdb id).</summary>
     public required string ClientTimeZone { get; init; }
 
-    /// <summary>Our working hours, in our zone.</summary>
-    public WeeklyHours WorkingHours { get; init; } = WeeklyHours.Weekdays(TimeOfDayRange.Of(9, 0, 13, 0), TimeOfDayRange.Of(14, 0, 18, 0));
     /// <summary>When we may write to the client, in their zone.</summary>
     public WeeklyHours ContactHours { get; init; } = WeeklyHours.Weekdays(TimeOfDayRange.Of(9, 0, 18, 0));
-    /// <summary>Our days off, dates in our zone.</summary>
-    public IReadOnlyList<DayOff> DaysOff { get; init; } = [];
     /// <summary>24/7 duty where the contract requires it; empty for none.</summary>
     public IReadOnlyList<RoundTheClockDuty> RoundTheClock { get; init; } = [];
-    public CheckWindows CheckWindows { get; init; } = CheckWindows.None;
 
     public ChannelTerms Channels { get; init; } = new([ChannelKind.Email, ChannelKind.Telegram, ChannelKind.Phone], ChannelKind.Email);
     public IReadOnlyList<ResponseRule> ResponseTimes { get; init; } = ResponseRule.Defaults;
@@ -71,9 +66,6 @@ public sealed record Agreement
         first.Validate();
         return first;
     }
-
-    /// <summary>Our zone, resolved; the agreement must be valid.</summary>
-    internal DateTimeZone OurZone => DateTimeZoneProviders.Tzdb[OurTimeZone];
 
     /// <summary>The client's zone, resolved; the agreement must be valid.</summary>
     internal DateTimeZone ClientZone => DateTimeZoneProviders.Tzdb[ClientTimeZone];

@@ -12,7 +12,7 @@ public sealed record AgreementChange(string Field, string Label, string Before, 
     public override string ToString() => $"{Label}: {Before} → {After}";
 }
 
-/// <summary>The changes between two versions of an agreement, as a client reads them.</summary>
+/// <summary>The changes between two versions of an agreement, as a client reads them. Our hours and days off are the calendar's, not compared here.</summary>
 public static class AgreementDiff
 {
     /// <summary>
@@ -30,20 +30,13 @@ public static class AgreementDiff
             if (was != now) changes.Add(new AgreementChange(field, label, was, now));
         }
 
-        Add("ourTimeZone", t["ourTimeZone"], before.OurTimeZone, after.OurTimeZone);
         Add("clientTimeZone", t["clientTimeZone"], before.ClientTimeZone, after.ClientTimeZone);
         for (var d = IsoDayOfWeek.Monday; d <= IsoDayOfWeek.Sunday; d++)
         {
             var day = WeeklyHours.DayName(d);
             var title = t.Words.WeekdayTitle(d);
-            // Our hours as we keep them (our zone); the document shows them in the client's zone.
-            Add($"workingHours.{day}", $"{t["workingHours"].Split('(')[0].Trim()} — {title}", t.Ranges(before.WorkingHours.For(d)), t.Ranges(after.WorkingHours.For(d)));
             Add($"contactHours.{day}", $"{t["contactHours"]} — {title}", t.Ranges(before.ContactHours.For(d)), t.Ranges(after.ContactHours.For(d)));
-            Add($"checkWindows.{day}", $"{t["checkWindows"]} — {title}",
-                Times(t, before.CheckWindows.For(d)), Times(t, after.CheckWindows.For(d)));
         }
-        var today = after.EffectiveFrom.InUtc().Date;
-        Add("daysOff", t["daysOff"], DaysOff(t, before, today), DaysOff(t, after, today));
         Add("roundTheClock", t["roundTheClock"], List(t, before.RoundTheClock.Select(t.Duty)), List(t, after.RoundTheClock.Select(t.Duty)));
         Add("channels.preferred", t["preferred"],
             $"{t.Channel(before.Channels.Preferred)}{Reason(before.Channels.PreferredReason)}", $"{t.Channel(after.Channels.Preferred)}{Reason(after.Channels.PreferredReason)}");
@@ -67,9 +60,6 @@ public static class AgreementDiff
         return changes;
     }
 
-    private static string Times(AgreementText t, IReadOnlyList<LocalTime> times) =>
-        times.Count == 0 ? t["none"] : string.Join(", ", times.Order().Select(t.Words.Time));
-
     private static string List(AgreementText t, IEnumerable<string> items)
     {
         var list = items.ToList();
@@ -77,7 +67,4 @@ public static class AgreementDiff
     }
 
     private static string Reason(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $" — {reason.Trim()}";
-
-    private static string DaysOff(AgreementText t, Agreement a, LocalDate today) =>
-        List(t, a.DaysOff.OrderBy(d => d.Start).Select(d => t.DayOff(d, d.Start, d.Last, today)));
 }

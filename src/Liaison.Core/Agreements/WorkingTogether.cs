@@ -15,17 +15,18 @@ public sealed record DocumentSection(string Heading, IReadOnlyList<string> Lines
 public sealed record WorkingTogetherDocument(string Language, string Title, IReadOnlyList<DocumentSection> Sections)
 {
     /// <summary>
-    /// Builds the document. Our hours are shown in the client's zone for the week holding
-    /// <paramref name="asOf"/> (offsets differ between summer and winter); days off are those from that
-    /// date on, for a year, at most <paramref name="maxDaysOff"/>.
+    /// Builds the document from the client's agreement and our calendar. Our hours are shown in the
+    /// client's zone for the week holding <paramref name="asOf"/> (offsets differ between summer and
+    /// winter); days off are those from that date on, for a year, at most <paramref name="maxDaysOff"/>.
     /// </summary>
-    public static WorkingTogetherDocument For(Agreement agreement, string responsiblePersonName, LocalDate asOf, int maxDaysOff = 10)
+    public static WorkingTogetherDocument For(Agreement agreement, OurCalendar calendar, string responsiblePersonName, LocalDate asOf, int maxDaysOff = 10)
     {
         ArgumentNullException.ThrowIfNull(agreement);
+        ArgumentNullException.ThrowIfNull(calendar);
         var t = new AgreementText(agreement.Language);
         var sections = new List<DocumentSection>
         {
-            new(t["workingHours"], OurHoursInClientZone(agreement, asOf, t)),
+            new(t["workingHours"], OurHoursInClientZone(agreement, calendar, asOf, t)),
             new(t["contactHours"], Week(d => t.Ranges(agreement.ContactHours.For(d)), t, skipEmpty: true)),
         };
         var channels = new List<string>();
@@ -40,7 +41,7 @@ public sealed record WorkingTogetherDocument(string Language, string Title, IRea
         answers.AddRange(agreement.RoundTheClock.Select(d => $"{t["roundTheClock"]}: {t.Duty(d)}"));
         sections.Add(new(t["responseTimes"], answers));
         sections.Add(new(t["reports"], [t.Reports(agreement.Reports)]));
-        sections.Add(new(t["daysOff"], DaysOffAhead(agreement, asOf, maxDaysOff, t)));
+        sections.Add(new(t["daysOff"], DaysOffAhead(calendar, asOf, maxDaysOff, t)));
         sections.Add(new(t["responsible"], [responsiblePersonName]));
         sections.Add(new(t["files"], [AgreementText.Capitalise(t["files." + agreement.Files])]));
         sections.Add(new(t["voice"], [AgreementText.Capitalise(t["voice." + agreement.VoiceMessages])]));
@@ -117,16 +118,16 @@ public sealed record WorkingTogetherDocument(string Language, string Title, IRea
     }
 
     // Each of our ranges in the week of asOf, moved into the client's zone and cut at their midnight.
-    private static List<string> OurHoursInClientZone(Agreement a, LocalDate asOf, AgreementText t)
+    private static List<string> OurHoursInClientZone(Agreement a, OurCalendar calendar, LocalDate asOf, AgreementText t)
     {
-        var ours = a.OurZone;
+        var ours = calendar.Zone;
         var theirs = a.ClientZone;
         var monday = asOf.PlusDays(1 - (int)asOf.DayOfWeek);
         var byDay = new Dictionary<IsoDayOfWeek, List<(LocalTime, LocalTime)>>();
         for (var i = 0; i < 7; i++)
         {
             var date = monday.PlusDays(i);
-            foreach (var r in a.WorkingHours.For(date.DayOfWeek))
+            foreach (var r in calendar.WorkingHours.For(date.DayOfWeek))
             {
                 var start = date.At(r.Start).InZoneLeniently(ours).ToInstant().InZone(theirs).LocalDateTime;
                 var end = date.PlusDays(r.EndsNextDay ? 1 : 0).At(r.End).InZoneLeniently(ours).ToInstant().InZone(theirs).LocalDateTime;
@@ -143,7 +144,7 @@ public sealed record WorkingTogetherDocument(string Language, string Title, IRea
         return Week(d => byDay.TryGetValue(d, out var list) ? t.Ranges(list.OrderBy(x => x.Item1)) : t["none"], t, skipEmpty: true);
     }
 
-    private static List<string> DaysOffAhead(Agreement a, LocalDate asOf, int max, AgreementText t)
+    private static List<string> DaysOffAhead(OurCalendar a, LocalDate asOf, int max, AgreementText t)
     {
         var horizon = asOf.PlusYears(1);
         var ahead = new List<(LocalDate From, LocalDate Last, DayOff Off)>();

@@ -184,10 +184,10 @@ public static class ICalendarDaysOff
     private static string? Name(string? summary)
     {
         if (string.IsNullOrWhiteSpace(summary)) return null;
-        var sb = new StringBuilder(Math.Min(summary.Length, AgreementValidation.MaxDayOffNameLength));
+        var sb = new StringBuilder(Math.Min(summary.Length, CalendarValidation.MaxDayOffNameLength));
         foreach (var c in summary)
         {
-            if (sb.Length >= AgreementValidation.MaxDayOffNameLength) break;
+            if (sb.Length >= CalendarValidation.MaxDayOffNameLength) break;
             sb.Append(char.IsControl(c) ? ' ' : c);
         }
         var name = sb.ToString().Trim();

@@ -16,16 +16,16 @@ public enum PromiseStatus
 }
 
 /// <summary>
-/// For an inbound message that needs an answer: the instant by which we answer it, from the agreement
-/// version in force when it arrived.
+/// For an inbound message that needs an answer: the instant by which we answer it, from the client's
+/// agreement version and our calendar version in force when it arrived.
 /// </summary>
 /// <remarks>
 /// Rules: <see cref="Due"/> is never before <see cref="Received"/>. A reply at or before
 /// <see cref="Due"/> keeps the promise ("by 10:00" includes 10:00); without one it is broken at
 /// <see cref="Due"/>, and a later reply does not mend it. The terms are fixed when the promise is
-/// made: a new agreement version does not move it.
+/// made: a new agreement or calendar version does not move it.
 /// </remarks>
-public readonly record struct Promise(Instant Received, ChannelKind Channel, Urgency Urgency, int AgreementVersion, Instant Due)
+public readonly record struct Promise(Instant Received, ChannelKind Channel, Urgency Urgency, int AgreementVersion, int CalendarVersion, Instant Due)
 {
     /// <summary>The status given the first reply (null when none) and the current instant.</summary>
     public PromiseStatus Evaluate(Instant? repliedAt, Instant now)

@@ -6,8 +6,9 @@ using NodaTime;
 namespace Liaison.Core.Promises;
 
 /// <summary>
-/// One agreement version compiled for making promises fast: its working calendar, check windows and
-/// response rules resolved once. Immutable and safe to share; cache one per agreement version.
+/// One agreement version with the calendar version in force next to it, compiled for making promises
+/// fast: our working calendar, check windows and the response rules resolved once. Immutable and safe
+/// to share; cache one per pair of versions.
 /// </summary>
 /// <remarks>
 /// <para>The due instant of a message is its arrival plus the response time of its channel kind and
@@ -29,15 +30,17 @@ public sealed class PromiseSchedule
 
     private readonly record struct Term(string? Channel, Urgency Urgency, Duration Working, Duration Elapsed);
 
-    /// <summary>Compiles a valid agreement version (see <see cref="Agreement.Validate"/>).</summary>
-    public PromiseSchedule(Agreement agreement)
+    /// <summary>Compiles a valid agreement version and a valid calendar version (see their <c>Validate</c>).</summary>
+    public PromiseSchedule(Agreement agreement, OurCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(agreement);
+        ArgumentNullException.ThrowIfNull(calendar);
         Agreement = agreement;
-        var zone = agreement.OurZone;
-        _working = new WorkingCalendar(zone, agreement.WorkingHours, agreement.DaysOff);
+        OurCalendar = calendar;
+        var zone = calendar.Zone;
+        _working = new WorkingCalendar(zone, calendar.WorkingHours, calendar.DaysOff);
         _always = WorkingCalendar.AroundTheClock(zone);
-        _windows = new CheckWindowSchedule(zone, agreement.CheckWindows, agreement.DaysOff);
+        _windows = new CheckWindowSchedule(zone, calendar.CheckWindows, calendar.DaysOff);
         var dayMinutes = (long)_working.WorkingDay.TotalMinutes;
         var terms = new List<Term>();
         // Rules naming a channel kind first, so the first match is the right one.
@@ -52,6 +55,9 @@ public sealed class PromiseSchedule
     /// <summary>The agreement version this schedule was compiled from.</summary>
     public Agreement Agreement { get; }
 
+    /// <summary>The calendar version this schedule was compiled from.</summary>
+    public OurCalendar OurCalendar { get; }
+
     /// <summary>Our working calendar under this version.</summary>
     public WorkingCalendar Calendar => _working;
 
@@ -60,7 +66,7 @@ public sealed class PromiseSchedule
 
     /// <summary>The promise for a message received at <paramref name="received"/>.</summary>
     public Promise PromiseFor(Instant received, ChannelKind channel, Urgency urgency) =>
-        new(received, channel, urgency, Agreement.Version, DueFor(received, channel, urgency));
+        new(received, channel, urgency, Agreement.Version, OurCalendar.Version, DueFor(received, channel, urgency));
 
     /// <summary>The instant by which a message received at <paramref name="received"/> is answered.</summary>
     public Instant DueFor(Instant received, ChannelKind channel, Urgency urgency)

@@ -47,6 +47,7 @@ public static class DataServices
                 "Development builds before the first release squashed their migrations into one: recreate a development database " +
                 $"(stop the server, move {options.FullDataDirectory} aside, start again) or run the version that created it.");
         await db.Database.MigrateAsync(ct);
+        await Features.Calendar.CalendarsFromAgreements.MoveAsync(db, services.GetRequiredService<NodaTime.IClock>().GetCurrentInstant(), ct);
         if (db.Provider == DatabaseProvider.Sqlite && new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource is { Length: > 0 } file)
         {
             // SQLite creates its file with the umask's mode; its -wal and -shm take the database's from then on.

@@ -43,6 +43,7 @@ public abstract class LiaisonDb(DbContextOptions options)
     public DbSet<Features.Inbound.MailboxCheckpointRecord> MailboxCheckpoints => Set<Features.Inbound.MailboxCheckpointRecord>();
     public DbSet<AgreementVersionRecord> AgreementVersions => Set<AgreementVersionRecord>();
     public DbSet<AgreementTemplateRecord> AgreementTemplates => Set<AgreementTemplateRecord>();
+    public DbSet<Features.Calendar.CalendarVersionRecord> CalendarVersions => Set<Features.Calendar.CalendarVersionRecord>();
 
     public abstract DatabaseProvider Provider { get; }
 

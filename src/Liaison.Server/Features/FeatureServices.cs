@@ -5,6 +5,7 @@ using Liaison.Server.Auth;
 using Liaison.Server.Data;
 using Liaison.Server.Errors;
 using Liaison.Server.Features.Agreements;
+using Liaison.Server.Features.Calendar;
 using Liaison.Server.Features.Attachments;
 using Liaison.Server.Features.Channels;
 using Liaison.Server.Features.Clients;
@@ -96,7 +97,7 @@ public static class FeatureServices
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Liaison API"));
         app.CapApiBodies();
         var api = app.MapGroup("/api").RequireAuthorization(AuthServices.ApiPolicy).RefuseBadText();
-        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapChannels().MapUndelivered().MapOutbox().MapPendingAttachments();
+        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapCalendar().MapChannels().MapUndelivered().MapOutbox().MapPendingAttachments();
         app.MapWebhooks();
         app.MapPortal();
         return app;

@@ -17,8 +17,8 @@ public class AcknowledgementTests
     {
         var agreement = Warsaw() with { Language = language };
         var received = At("Europe/Warsaw", receivedInWarsaw);
-        var promise = new PromiseSchedule(agreement).PromiseFor(received, ChannelKind.Telegram, Urgency.Normal);
-        return Acknowledgement.Write(promise, agreement, received, template);
+        var promise = new PromiseSchedule(agreement, Ours()).PromiseFor(received, ChannelKind.Telegram, Urgency.Normal);
+        return Acknowledgement.Write(promise, agreement, Ours(), received, template);
     }
 
     [Theory]
@@ -50,8 +50,8 @@ public class AcknowledgementTests
     {
         var agreement = Warsaw() with { ClientTimeZone = "Europe/Warsaw", Language = "pl" };
         var received = At("Europe/Warsaw", "2025-03-07T19:30");
-        var promise = new PromiseSchedule(agreement).PromiseFor(received, ChannelKind.Telegram, Urgency.Normal);
-        Assert.Equal("Dziękuję za wiadomość. Odpowiem w poniedziałek, 10 marca, do 13:00.", Acknowledgement.Write(promise, agreement, received));
+        var promise = new PromiseSchedule(agreement, Ours()).PromiseFor(received, ChannelKind.Telegram, Urgency.Normal);
+        Assert.Equal("Dziękuję za wiadomość. Odpowiem w poniedziałek, 10 marca, do 13:00.", Acknowledgement.Write(promise, agreement, Ours(), received));
     }
 
     [Theory]

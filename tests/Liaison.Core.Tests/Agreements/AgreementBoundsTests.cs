@@ -9,7 +9,7 @@ using static Liaison.Core.Tests.Promises.Calendars;
 
 namespace Liaison.Core.Tests.Agreements;
 
-/// <summary>Values that once broke the server: refused when saving, and never a crash when computing.</summary>
+/// <summary>Values that once broke the server: refused when saving (the agreement or our calendar), and never a crash when computing.</summary>
 public class AgreementBoundsTests
 {
     private static readonly Instant Now = Instant.FromUtc(2026, 12, 1, 9, 0);
@@ -36,8 +36,8 @@ public class AgreementBoundsTests
     [Fact]
     public void Validate_DayOffRangeTo9999_IsRefused()
     {
-        var agreement = Warsaw() with { EffectiveFrom = Now, DaysOff = [new DayOff(new LocalDate(2027, 1, 1), new LocalDate(9999, 12, 31), "For ever")] };
-        var error = Assert.Throws<AgreementRuleException>(agreement.Validate);
+        var calendar = Ours() with { EffectiveFrom = Now, DaysOff = [new DayOff(new LocalDate(2027, 1, 1), new LocalDate(9999, 12, 31), "For ever")] };
+        var error = Assert.Throws<AgreementRuleException>(calendar.Validate);
         Assert.Equal("daysOff.out-of-range", error.Rule);
         Assert.Equal("daysOff[0]", error.Field);
     }
@@ -45,8 +45,8 @@ public class AgreementBoundsTests
     [Fact]
     public void Validate_DayOffRunLongerThanAYear_IsRefused()
     {
-        var agreement = Warsaw() with { EffectiveFrom = Now, DaysOff = [new DayOff(new LocalDate(2027, 1, 1)), new DayOff(new LocalDate(2027, 2, 1), new LocalDate(2029, 1, 31))] };
-        var error = Assert.Throws<AgreementRuleException>(agreement.Validate);
+        var calendar = Ours() with { EffectiveFrom = Now, DaysOff = [new DayOff(new LocalDate(2027, 1, 1)), new DayOff(new LocalDate(2027, 2, 1), new LocalDate(2029, 1, 31))] };
+        var error = Assert.Throws<AgreementRuleException>(calendar.Validate);
         Assert.Equal("daysOff.too-long", error.Rule);
         Assert.Equal("daysOff[1]", error.Field);
     }
@@ -54,9 +54,9 @@ public class AgreementBoundsTests
     [Fact]
     public void Validate_EveryDayOffEveryYear_LeavesNoWorkingHours()
     {
-        var agreement = Warsaw() with { EffectiveFrom = Now, DaysOff = [new DayOff(new LocalDate(2000, 1, 1), new LocalDate(2000, 12, 31), "All year", EveryYear: true)] };
-        var error = Assert.Throws<AgreementRuleException>(agreement.Validate);
-        Assert.Equal("agreement.no-working-hours", error.Rule);
+        var calendar = Ours() with { EffectiveFrom = Now, DaysOff = [new DayOff(new LocalDate(2000, 1, 1), new LocalDate(2000, 12, 31), "All year", EveryYear: true)] };
+        var error = Assert.Throws<AgreementRuleException>(calendar.Validate);
+        Assert.Equal("calendar.no-working-hours", error.Rule);
         Assert.Equal("daysOff", error.Field);
         Assert.Contains("leaves no working hours", error.Message, StringComparison.Ordinal);
     }
@@ -64,21 +64,19 @@ public class AgreementBoundsTests
     [Fact]
     public void Validate_DatedDaysOffCoveringTheComingYear_LeaveNoWorkingHours()
     {
-        var agreement = Warsaw() with
+        var calendar = Ours() with
         {
             EffectiveFrom = Now,
             DaysOff = [new DayOff(new LocalDate(2026, 11, 1), new LocalDate(2027, 10, 31)), new DayOff(new LocalDate(2027, 11, 1), new LocalDate(2028, 10, 31))],
         };
-        Assert.Equal("agreement.no-working-hours", Assert.Throws<AgreementRuleException>(agreement.Validate).Rule);
-        // With 24/7 duty for everything no working hours are needed.
-        (agreement with { RoundTheClock = [new RoundTheClockDuty(null, null)] }).Validate();
+        Assert.Equal("calendar.no-working-hours", Assert.Throws<AgreementRuleException>(calendar.Validate).Rule);
     }
 
     [Fact]
     public void Validate_TooManyDaysOff_IsRefused()
     {
-        var many = Enumerable.Range(0, AgreementValidation.MaxDaysOff + 1).Select(i => new DayOff(new LocalDate(2030, 1, 1).PlusDays(i * 2))).ToList();
-        var error = Assert.Throws<AgreementRuleException>((Warsaw() with { EffectiveFrom = Now, DaysOff = many }).Validate);
+        var many = Enumerable.Range(0, CalendarValidation.MaxDaysOff + 1).Select(i => new DayOff(new LocalDate(2030, 1, 1).PlusDays(i * 2))).ToList();
+        var error = Assert.Throws<AgreementRuleException>((Ours() with { EffectiveFrom = Now, DaysOff = many }).Validate);
         Assert.Equal("daysOff.too-many", error.Rule);
         Assert.Equal("daysOff", error.Field);
     }
@@ -88,7 +86,7 @@ public class AgreementBoundsTests
     [InlineData("Line\nbreak")]
     public void Validate_DayOffNameWithControlCharacter_NamesTheField(string name)
     {
-        var error = Assert.Throws<AgreementRuleException>((Warsaw() with { DaysOff = [new DayOff(new LocalDate(2027, 1, 1), null, name)] }).Validate);
+        var error = Assert.Throws<AgreementRuleException>((Ours() with { DaysOff = [new DayOff(new LocalDate(2027, 1, 1), null, name)] }).Validate);
         Assert.Equal("daysOff[0].name", error.Field);
     }
 
@@ -103,8 +101,8 @@ public class AgreementBoundsTests
     public void Promise_StoredAgreementWithEveryDayOff_FailsAsANamedRule()
     {
         // Stored before the rules above existed: never validated, still read back.
-        var stored = Warsaw() with { DaysOff = [new DayOff(new LocalDate(2000, 1, 1), new LocalDate(2000, 12, 31), EveryYear: true)] };
-        var schedule = new PromiseSchedule(stored);
+        var stored = Ours() with { DaysOff = [new DayOff(new LocalDate(2000, 1, 1), new LocalDate(2000, 12, 31), EveryYear: true)] };
+        var schedule = new PromiseSchedule(Warsaw(), stored);
         var error = Assert.Throws<AgreementRuleException>(() => schedule.DueFor(Now, ChannelKind.Email, Urgency.Normal));
         Assert.Equal("promise.no-working-time", error.Rule);
     }
@@ -116,7 +114,7 @@ public class AgreementBoundsTests
     public void Promise_StoredAbsurdResponseTime_FailsAsANamedRule(double amount, ResponseUnit unit, bool roundTheClock)
     {
         var stored = WithEmailWithin(new ResponseTime((decimal)amount, unit)) with { RoundTheClock = roundTheClock ? [new RoundTheClockDuty(null, null)] : [] };
-        var error = Assert.Throws<AgreementRuleException>(() => new PromiseSchedule(stored).DueFor(Now, ChannelKind.Email, Urgency.Normal));
+        var error = Assert.Throws<AgreementRuleException>(() => new PromiseSchedule(stored, Ours()).DueFor(Now, ChannelKind.Email, Urgency.Normal));
         Assert.Equal("promise.no-working-time", error.Rule);
     }
 
@@ -129,23 +127,22 @@ public class AgreementBoundsTests
                 return new DayOff(start, end, null, yearly && (end is null || length < 365));
             });
 
-    private static readonly Gen<Agreement> AnyStoredAgreement =
+    private static readonly Gen<(Agreement Agreement, OurCalendar Calendar)> AnyStoredAgreement =
         Gen.Select(AnyDayOff.Array[0, 6], Gen.Decimal[0.01m, 1e12m], Gen.Enum<ResponseUnit>(), Gen.Bool)
-            .Select((daysOff, amount, unit, duty) => WithEmailWithin(new ResponseTime(amount, unit)) with
+            .Select((daysOff, amount, unit, duty) => (WithEmailWithin(new ResponseTime(amount, unit)) with
             {
-                DaysOff = daysOff,
                 RoundTheClock = duty ? [new RoundTheClockDuty(ChannelKind.Email, null)] : [],
-            });
+            }, Ours() with { DaysOff = daysOff }));
 
     [Fact]
     public void Promise_AnyStoredAgreement_IsAPromiseOrANamedRuleNeverACrash() =>
         Gen.Select(AnyStoredAgreement, Gen.Long[Instant.FromUtc(2000, 1, 1, 0, 0).ToUnixTimeTicks(), Instant.FromUtc(2100, 1, 1, 0, 0).ToUnixTimeTicks()])
-            .Sample((agreement, received) =>
+            .Sample((stored, received) =>
             {
                 var at = Instant.FromUnixTimeTicks(received);
                 try
                 {
-                    return new PromiseSchedule(agreement).DueFor(at, ChannelKind.Email, Urgency.Normal) >= at;
+                    return new PromiseSchedule(stored.Agreement, stored.Calendar).DueFor(at, ChannelKind.Email, Urgency.Normal) >= at;
                 }
                 catch (AgreementRuleException e)
                 {
@@ -155,12 +152,13 @@ public class AgreementBoundsTests
 
     [Fact]
     public void Validate_AnyAcceptedAgreement_CanMakeAPromise() =>
-        AnyStoredAgreement.Sample(agreement =>
+        AnyStoredAgreement.Sample(stored =>
         {
-            var candidate = agreement with { EffectiveFrom = Now };
-            try { candidate.Validate(); }
+            var candidate = stored.Agreement with { EffectiveFrom = Now };
+            var calendar = stored.Calendar with { EffectiveFrom = Now };
+            try { candidate.Validate(); calendar.Validate(); }
             catch (AgreementRuleException) { return true; }
             // What validation lets through always has a promise for a message in the first year.
-            return new PromiseSchedule(candidate).DueFor(Now, ChannelKind.Telegram, Urgency.Urgent) >= Now;
+            return new PromiseSchedule(candidate, calendar).DueFor(Now, ChannelKind.Telegram, Urgency.Urgent) >= Now;
         }, iter: 300);
 }

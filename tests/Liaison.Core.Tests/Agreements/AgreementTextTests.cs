@@ -9,10 +9,14 @@ namespace Liaison.Core.Tests.Agreements;
 
 public class AgreementTextTests
 {
+    private static readonly OurCalendar WithDaysOff = Ours() with
+    {
+        DaysOff = [new DayOff(new LocalDate(2025, 8, 4), new LocalDate(2025, 8, 15), "Urlop"), new DayOff(new LocalDate(2000, 12, 24), new LocalDate(2000, 12, 26), EveryYear: true)],
+    };
+
     private static Agreement Full(string language) => Warsaw() with
     {
         Language = language,
-        DaysOff = [new DayOff(new LocalDate(2025, 8, 4), new LocalDate(2025, 8, 15), "Urlop"), new DayOff(new LocalDate(2000, 12, 24), new LocalDate(2000, 12, 26), EveryYear: true)],
         Reports = new ReportCadence(ReportFrequency.Weekly, [new LocalTime(16, 0)], IsoDayOfWeek.Friday, AtEachStageChange: true),
         RoundTheClock = [new RoundTheClockDuty(ChannelKind.Phone, Urgency.Urgent)],
     };
@@ -20,7 +24,7 @@ public class AgreementTextTests
     [Fact]
     public void WorkingTogether_InRussian_ShowsHoursInClientZoneAndTerms()
     {
-        var text = WorkingTogetherDocument.For(Full("ru"), "Анна Ковальская", new LocalDate(2025, 7, 1)).ToMarkdown();
+        var text = WorkingTogetherDocument.For(Full("ru"), WithDaysOff, "Анна Ковальская", new LocalDate(2025, 7, 1)).ToMarkdown();
         Assert.Contains("# Как мы работаем вместе", text, StringComparison.Ordinal);
         Assert.Contains("- Понедельник: 10:00–14:00, 15:00–19:00", text, StringComparison.Ordinal); // Warsaw 09–13, 14–18 in Sofia
         Assert.Contains("Электронная почта: в течение 1,5 рабочего дня", text, StringComparison.Ordinal);
@@ -39,10 +43,13 @@ public class AgreementTextTests
     {
         var agreement = Full("en") with
         {
-            DaysOff = [new DayOff(new LocalDate(2025, 8, 4), null, "<script>alert(1)</script>"), new DayOff(new LocalDate(2025, 8, 5), null, "[x](javascript:alert(1))")],
             Channels = Full("en").Channels with { PreferredReason = "<img src=x onerror=alert(1)> & *bold*" },
         };
-        var markdown = WorkingTogetherDocument.For(agreement, "# _Anna_ *Kowalska*", new LocalDate(2025, 7, 1)).ToMarkdown();
+        var calendar = Ours() with
+        {
+            DaysOff = [new DayOff(new LocalDate(2025, 8, 4), null, "<script>alert(1)</script>"), new DayOff(new LocalDate(2025, 8, 5), null, "[x](javascript:alert(1))")],
+        };
+        var markdown = WorkingTogetherDocument.For(agreement, calendar, "# _Anna_ *Kowalska*", new LocalDate(2025, 7, 1)).ToMarkdown();
         // No markup character is left unescaped: no tag, no link, no emphasis.
         Assert.DoesNotMatch(@"(?<!\\)[<>\[\]*_]", markdown);
         Assert.Contains(@"\<script\>alert(1)\</script\>", markdown, StringComparison.Ordinal);
@@ -56,14 +63,14 @@ public class AgreementTextTests
     [Fact]
     public void WorkingTogether_Markdown_NameWithLineBreakOrListMarker_StaysOneBullet()
     {
-        var markdown = WorkingTogetherDocument.For(Full("en"), "1. Anna\n\n<b>Boss</b>", new LocalDate(2025, 7, 1)).ToMarkdown();
+        var markdown = WorkingTogetherDocument.For(Full("en"), WithDaysOff, "1. Anna\n\n<b>Boss</b>", new LocalDate(2025, 7, 1)).ToMarkdown();
         Assert.Contains("- 1\\. Anna  \\<b\\>Boss\\</b\\>\n", markdown, StringComparison.Ordinal);
     }
 
     [Fact]
     public void WorkingTogether_InPolish_RendersPlainText()
     {
-        var text = WorkingTogetherDocument.For(Full("pl"), "Anna", new LocalDate(2025, 9, 1)).ToPlainText();
+        var text = WorkingTogetherDocument.For(Full("pl"), WithDaysOff, "Anna", new LocalDate(2025, 9, 1)).ToPlainText();
         Assert.StartsWith("Jak współpracujemy\n", text, StringComparison.Ordinal);
         Assert.Contains("  E-mail: w ciągu 1,5 dnia roboczego", text, StringComparison.Ordinal);
         Assert.Contains("Co tydzień w piątek o 16:00", text, StringComparison.Ordinal);
@@ -76,12 +83,12 @@ public class AgreementTextTests
         var before = Warsaw();
         var after = before with
         {
-            WorkingHours = Office.With(IsoDayOfWeek.Friday, TimeOfDayRange.Of(9, 0, 14, 0)),
+            ContactHours = before.ContactHours.With(IsoDayOfWeek.Friday, TimeOfDayRange.Of(9, 0, 14, 0)),
             ResponseTimes = [.. before.ResponseTimes.Where(r => r.Channel != ChannelKind.Email), new ResponseRule(ChannelKind.Email, Urgency.Normal, ResponseTime.Days(1))],
         };
         var changes = AgreementDiff.Between(before, after);
-        Assert.Equal(["workingHours.friday", "responseTimes.email.normal"], changes.Select(c => c.Field));
-        Assert.Equal("When we work — Friday: 09:00–13:00, 14:00–18:00 → 09:00–14:00", changes[0].ToString());
+        Assert.Equal(["contactHours.friday", "responseTimes.email.normal"], changes.Select(c => c.Field));
+        Assert.Equal("When we may write to you (your time) — Friday: 09:00–18:00 → 09:00–14:00", changes[0].ToString());
         Assert.Equal("How fast we answer — E-mail: within 1.5 working days → within 1 working day", changes[1].ToString());
     }
 

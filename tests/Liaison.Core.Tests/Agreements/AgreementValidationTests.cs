@@ -13,10 +13,13 @@ public class AgreementValidationTests
     public void Validate_DefaultAgreement_Passes() => Warsaw().Validate();
 
     [Fact]
+    public void Validate_DefaultCalendar_Passes() => OurCalendar.Default.Validate();
+
+    [Fact]
     public void Validate_OverlappingIntervals_NamesTheWeekday()
     {
-        var agreement = Warsaw() with { WorkingHours = Office.With(IsoDayOfWeek.Monday, TimeOfDayRange.Of(9, 0, 13, 0), TimeOfDayRange.Of(12, 0, 14, 0)) };
-        var error = Assert.Throws<AgreementRuleException>(agreement.Validate);
+        var calendar = Ours() with { WorkingHours = Office.With(IsoDayOfWeek.Monday, TimeOfDayRange.Of(9, 0, 13, 0), TimeOfDayRange.Of(12, 0, 14, 0)) };
+        var error = Assert.Throws<AgreementRuleException>(calendar.Validate);
         Assert.Equal("workingHours.monday", error.Field);
         Assert.Equal("hours.overlap", error.Rule);
     }
@@ -24,8 +27,8 @@ public class AgreementValidationTests
     [Fact]
     public void Validate_InvertedInterval_NamesTheWeekday()
     {
-        var agreement = Warsaw() with { WorkingHours = Office.With(IsoDayOfWeek.Tuesday, new TimeOfDayRange(new LocalTime(13, 0), new LocalTime(9, 0))) };
-        var error = Assert.Throws<AgreementRuleException>(agreement.Validate);
+        var calendar = Ours() with { WorkingHours = Office.With(IsoDayOfWeek.Tuesday, new TimeOfDayRange(new LocalTime(13, 0), new LocalTime(9, 0))) };
+        var error = Assert.Throws<AgreementRuleException>(calendar.Validate);
         Assert.Equal("workingHours.tuesday", error.Field);
         Assert.Equal("hours.inverted", error.Rule);
         Assert.Contains("Tuesday", error.Message, StringComparison.Ordinal);
@@ -61,16 +64,17 @@ public class AgreementValidationTests
         Assert.Equal(zone, TimeZoneSearch.Find(query)[0].ZoneId);
 
     [Fact]
-    public void Validate_NoHoursAndNoDuty_IsRejectedSayingWhy()
+    public void Validate_CalendarWithoutHours_IsRejectedSayingWhy()
     {
-        var error = Assert.Throws<AgreementRuleException>((Warsaw() with { WorkingHours = WeeklyHours.None }).Validate);
-        Assert.Equal("agreement.never-answers", error.Rule);
-        Assert.Contains("never answer", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<AgreementRuleException>((Ours() with { WorkingHours = WeeklyHours.None }).Validate);
+        Assert.Equal("calendar.no-working-hours", error.Rule);
+        Assert.Equal("workingHours", error.Field);
+        Assert.Contains("could ever be answered", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Validate_NoHoursButFullDuty_Passes() =>
-        (Warsaw() with { WorkingHours = WeeklyHours.None, RoundTheClock = [new RoundTheClockDuty(null, null)] }).Validate();
+    public void Validate_MistypedCalendarZone_NamesTimeZone() =>
+        Assert.Equal("timeZone", Assert.Throws<AgreementRuleException>((Ours() with { TimeZone = "Europe/Warsow" }).Validate).Field);
 
     [Fact]
     public void Validate_PreferredChannelNotAccepted_NamesTheField()

@@ -158,7 +158,7 @@ public class ICalendarDaysOffTests
         var ics = Calendar("BEGIN:VEVENT\r\nUID:n@test\r\nDTSTART;VALUE=DATE:20270105\r\nSUMMARY:Holiday\\nwith\u0000NUL " + new string('y', 400) + "\r\nEND:VEVENT\r\n");
         var day = Assert.Single(ICalendarDaysOff.Parse(ics, TwoYears));
         Assert.StartsWith("Holiday withNUL yyy", day.Name, StringComparison.Ordinal);
-        Assert.Equal(AgreementValidation.MaxDayOffNameLength, day.Name!.Length);
+        Assert.Equal(CalendarValidation.MaxDayOffNameLength, day.Name!.Length);
         Assert.DoesNotContain(day.Name, char.IsControl);
     }
 }

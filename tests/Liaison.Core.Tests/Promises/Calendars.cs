@@ -22,11 +22,19 @@ internal static class Calendars
     public static string Local(Instant instant, string zone) =>
         LocalDateTimePattern.GeneralIso.Format(instant.InZone(Zone(zone)).LocalDateTime);
 
+    /// <summary>Our calendar in Warsaw: office hours Monday to Friday, no days off, no check windows.</summary>
+    public static OurCalendar Ours() => new()
+    {
+        Version = 1,
+        TimeZone = "Europe/Warsaw",
+        WorkingHours = Office,
+        EffectiveFrom = Instant.FromUtc(2025, 1, 1, 0, 0),
+    };
+
+    /// <summary>A client in Sofia, written to in English.</summary>
     public static Agreement Warsaw(Action<Agreement>? _ = null) => new()
     {
-        OurTimeZone = "Europe/Warsaw",
         ClientTimeZone = "Europe/Sofia",
-        WorkingHours = Office,
         Channels = new([ChannelKind.Email, ChannelKind.Telegram, ChannelKind.Phone], ChannelKind.Email, "e-mail keeps decisions in writing"),
         EffectiveFrom = Instant.FromUtc(2025, 1, 1, 0, 0),
         ResponsibleMemberId = 7,

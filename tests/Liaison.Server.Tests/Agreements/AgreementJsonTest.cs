@@ -31,7 +31,7 @@ public class AgreementJsonTest(LiaisonApps apps)
             Assert.Empty(AgreementDiff.Between(document.Terms, back.Terms));
             Assert.Equal(document.Terms.EffectiveFrom, back.Terms.EffectiveFrom);
             Assert.Equal(document.Terms.Version, back.Terms.Version);
-            Assert.True(back.Terms.WorkingHours.Saturday[0].EndsNextDay);
+            Assert.True(back.Terms.ContactHours.Saturday[0].EndsNextDay);
             Assert.Equal(ChannelKind.Telegram, back.Terms.Channels.Preferred);
             back.Terms.Validate();
         }
@@ -65,18 +65,9 @@ public class AgreementJsonTest(LiaisonApps apps)
     {
         Version = 3,
         EffectiveFrom = Instant.FromUtc(2026, 3, 29, 0, 30),
-        OurTimeZone = "Europe/Warsaw",
         ClientTimeZone = "America/New_York",
-        WorkingHours = WeeklyHours.Weekdays(TimeOfDayRange.Of(9, 0, 13, 0), TimeOfDayRange.Of(14, 0, 18, 0))
-            .With(IsoDayOfWeek.Saturday, TimeOfDayRange.Of(22, 0, 2, 0)),
-        ContactHours = WeeklyHours.Weekdays(TimeOfDayRange.Of(8, 30, 17, 45)),
-        DaysOff =
-        [
-            new DayOff(new LocalDate(2026, 12, 24), new LocalDate(2027, 1, 2), "Christmas", EveryYear: true),
-            new DayOff(new LocalDate(2027, 5, 3), Name: "Constitution Day"),
-        ],
+        ContactHours = WeeklyHours.Weekdays(TimeOfDayRange.Of(8, 30, 17, 45)).With(IsoDayOfWeek.Saturday, TimeOfDayRange.Of(22, 0, 2, 0)),
         RoundTheClock = [new RoundTheClockDuty(ChannelKind.Phone, Urgency.Urgent), new RoundTheClockDuty(null, null)],
-        CheckWindows = CheckWindows.Weekdays(new LocalTime(9, 0), new LocalTime(13, 30)) with { Sunday = [new LocalTime(20, 15)] },
         Channels = new ChannelTerms([ChannelKind.Email, ChannelKind.Telegram, new ChannelKind("signal")], ChannelKind.Telegram, "fastest for quick questions"),
         ResponseTimes =
         [

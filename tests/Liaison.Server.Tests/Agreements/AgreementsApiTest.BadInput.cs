@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Liaison.Server.Tests.Agreements;
@@ -11,10 +9,10 @@ public partial class AgreementsApiTest
     public async Task Put_OverlappingIntervals_Is400NamingTheWeekday(DatabaseProvider db)
     {
         var (api, id, terms) = await NewClient(db);
-        terms["workingHours"]!["wednesday"] = Ranges(("09:00:00", "13:00:00"), ("12:00:00", "15:00:00"));
+        terms["contactHours"]!["wednesday"] = Ranges(("09:00:00", "13:00:00"), ("12:00:00", "15:00:00"));
         var problem = await (await PutTerms(api, id, terms)).Json(HttpStatusCode.BadRequest);
         Assert.Equal("hours.overlap", problem["rule"]!.GetValue<string>());
-        Assert.Equal("workingHours.wednesday", problem["field"]!.GetValue<string>());
+        Assert.Equal("contactHours.wednesday", problem["field"]!.GetValue<string>());
         await AssertNothingStored(api, id);
     }
 
@@ -41,18 +39,15 @@ public partial class AgreementsApiTest
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
-    public async Task Put_NoWorkingHoursAndNoRoundTheClockDuty_Is400SayingWhy(DatabaseProvider db)
+    public async Task Put_OurHoursInTheOldShape_Is400PointingToTheCalendar(DatabaseProvider db)
     {
         var (api, id, terms) = await NewClient(db);
-        terms["workingHours"] = new JsonObject();
+        terms["workingHours"] = new JsonObject { ["monday"] = Ranges(("09:00:00", "17:00:00")) };
         var problem = await (await PutTerms(api, id, terms)).Json(HttpStatusCode.BadRequest);
-        Assert.Equal("agreement.never-answers", problem["rule"]!.GetValue<string>());
-        Assert.Equal("workingHours", problem["field"]!.GetValue<string>());
-        Assert.Contains("no working hours", problem["title"]!.GetValue<string>());
-
-        // With 24/7 duty for everything the same hours are fine.
-        terms["roundTheClock"] = new JsonArray(new JsonObject { ["channel"] = null, ["urgency"] = null });
-        await (await PutTerms(api, id, terms)).Json(HttpStatusCode.OK);
+        Assert.Equal("agreement.calendar-term", problem["rule"]!.GetValue<string>());
+        Assert.Equal("terms.workingHours", problem["field"]!.GetValue<string>());
+        Assert.Contains("/api/calendar", problem["title"]!.GetValue<string>());
+        await AssertNothingStored(api, id);
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
@@ -105,55 +100,6 @@ public partial class AgreementsApiTest
             Assert.Equal(field, problem["field"]!.GetValue<string>());
         }
     }
-
-    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
-    public async Task ImportDaysOff_IcsFile_AddsTheDaysAsANewVersion(DatabaseProvider db)
-    {
-        var (api, id, terms) = await NewClient(db);
-        await (await PutTerms(api, id, terms)).Json(HttpStatusCode.OK);
-
-        using var form = new MultipartFormDataContent();
-        var file = new StringContent(Ics(
-            "BEGIN:VEVENT\r\nUID:a@test\r\nDTSTART;VALUE=DATE:20270503\r\nDTEND;VALUE=DATE:20270504\r\nSUMMARY:Constitution Day\r\nEND:VEVENT\r\n" +
-            "BEGIN:VEVENT\r\nUID:b@test\r\nDTSTART;VALUE=DATE:20270802\r\nDTEND;VALUE=DATE:20270816\r\nSUMMARY:Vacation\r\nEND:VEVENT\r\n"), Encoding.UTF8);
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/calendar");
-        form.Add(file, "file", "days-off.ics");
-        var imported = await (await api.PostAsync($"/api/clients/{id}/agreement/days-off/import", form)).Json(HttpStatusCode.OK);
-        Assert.Equal(2, imported["version"]!.GetValue<int>());
-        var daysOff = imported["terms"]!["daysOff"]!.AsArray();
-        Assert.Contains(daysOff, d => d!["start"]!.GetValue<string>() == "2027-05-03" && d["name"]!.GetValue<string>() == "Constitution Day");
-        Assert.Contains(daysOff, d => d!["start"]!.GetValue<string>() == "2027-08-02" && d["end"]!.GetValue<string>() == "2027-08-15");
-        Assert.Contains(imported["changes"]!.AsArray(), c => c!["field"]!.GetValue<string>() == "daysOff");
-
-        // A plain text/calendar body works too, and a day already there is not added twice.
-        var body = new StringContent(Ics("BEGIN:VEVENT\r\nUID:a@test\r\nDTSTART;VALUE=DATE:20270503\r\nDTEND;VALUE=DATE:20270504\r\nSUMMARY:Constitution Day\r\nEND:VEVENT\r\n"), Encoding.UTF8, "text/calendar");
-        var again = await (await api.PostAsync($"/api/clients/{id}/agreement/days-off/import", body)).Json(HttpStatusCode.OK);
-        Assert.Equal(3, again["version"]!.GetValue<int>());
-        Assert.Equal(2, again["terms"]!["daysOff"]!.AsArray().Count);
-
-        // Monday 3 May 2027 is off: a message that morning is promised for Tuesday.
-        var preview = await Preview(api, id, "2027-05-03T07:00:00Z", "telegram", "normal");
-        Assert.StartsWith("2027-05-04T13:00:00+02", preview["dueInOurZone"]!["at"]!.GetValue<string>());
-    }
-
-    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
-    public async Task ImportDaysOff_MalformedCalendar_Is400AndChangesNothing(DatabaseProvider db)
-    {
-        var (api, id, terms) = await NewClient(db);
-        await (await PutTerms(api, id, terms)).Json(HttpStatusCode.OK);
-
-        var body = new StringContent("BEGIN:VEVENT\r\nDTSTART:yesterday\r\n", Encoding.UTF8, "text/calendar");
-        var problem = await (await api.PostAsync($"/api/clients/{id}/agreement/days-off/import", body)).Json(HttpStatusCode.BadRequest);
-        Assert.Equal("ical.malformed", problem["rule"]!.GetValue<string>());
-        Assert.Equal("daysOff.calendar", problem["field"]!.GetValue<string>());
-
-        var current = await (await api.GetAsync($"/api/clients/{id}/agreement")).Json(HttpStatusCode.OK);
-        Assert.Equal(1, current["version"]!.GetValue<int>());
-        Assert.Empty(current["terms"]!["daysOff"]!.AsArray());
-    }
-
-    private static string Ics(string events) =>
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Liaison tests//EN\r\n" + events + "END:VCALENDAR\r\n";
 
     private static async Task AssertNothingStored(HttpClient api, long id)
     {

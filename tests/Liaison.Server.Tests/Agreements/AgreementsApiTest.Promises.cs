@@ -17,6 +17,7 @@ public partial class AgreementsApiTest
         Assert.StartsWith("2027-01-11T13:00:00+01", preview["dueInClientZone"]!["at"]!.GetValue<string>());
         Assert.Equal("Europe/Warsaw", preview["dueInOurZone"]!["timeZone"]!.GetValue<string>());
         Assert.Equal(1, preview["agreementVersion"]!.GetValue<int>());
+        Assert.Equal(0, preview["calendarVersion"]!.GetValue<int>()); // the workspace has not saved its calendar: the default
         Assert.Contains("Monday", preview["acknowledgement"]!.GetValue<string>());
         var all = preview["acknowledgements"]!.AsObject();
         Assert.Equal(["en", "pl", "ru", "bg"], all.Select(p => p.Key));
@@ -44,8 +45,8 @@ public partial class AgreementsApiTest
     public async Task PromisePreview_ReceivedBeforeANewVersion_KeepsTheOldTerms(DatabaseProvider db)
     {
         var (api, id, terms) = await NewClient(db);
-        terms["workingHours"] = AllWeek("00:00:00", "12:00:00");
-        terms["checkWindows"] = new JsonObject();
+        // Counted in elapsed time (24/7 duty), so the two promises differ by exactly what the terms do, whenever the test runs.
+        terms["roundTheClock"] = new JsonArray(new JsonObject { ["channel"] = null, ["urgency"] = null });
         terms["responseTimes"] = new JsonArray(Rule(null, "urgent", 1, "workingHours"), Rule(null, "normal", 1, "workingHours"));
         var first = await (await PutTerms(api, id, terms)).Json(HttpStatusCode.OK);
         terms["responseTimes"] = new JsonArray(Rule(null, "urgent", 1, "workingHours"), Rule(null, "normal", 5, "workingHours"));
@@ -70,15 +71,7 @@ public partial class AgreementsApiTest
         Assert.Equal(0, preview["agreementVersion"]!.GetValue<int>());
     }
 
-    private static async Task<JsonNode> Preview(HttpClient api, long id, string receivedAt, string channel, string urgency) =>
+    internal static async Task<JsonNode> Preview(HttpClient api, long id, string receivedAt, string channel, string urgency) =>
         await (await api.GetAsync($"/api/clients/{id}/promise-preview?receivedAt={Uri.EscapeDataString(receivedAt)}&channel={channel}&urgency={urgency}"))
             .Json(HttpStatusCode.OK);
-
-    private static JsonObject AllWeek(string start, string end)
-    {
-        var week = new JsonObject();
-        foreach (var day in new[] { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" })
-            week[day] = Ranges((start, end));
-        return week;
-    }
 }

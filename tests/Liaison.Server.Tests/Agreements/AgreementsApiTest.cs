@@ -19,11 +19,11 @@ public partial class AgreementsApiTest(LiaisonApps apps)
         Assert.False(view["stored"]!.GetValue<bool>());
         Assert.Equal(0, view["version"]!.GetValue<int>());
         var terms = view["terms"]!;
-        Assert.Equal("Europe/Warsaw", terms["ourTimeZone"]!.GetValue<string>());
-        Assert.Equal("09:00:00", terms["workingHours"]!["monday"]![0]!["start"]!.GetValue<string>());
-        Assert.Equal("17:00:00", terms["workingHours"]!["friday"]![0]!["end"]!.GetValue<string>());
-        Assert.Empty(terms["workingHours"]!["saturday"]!.AsArray());
-        Assert.Equal(["09:00:00", "13:00:00", "17:00:00"], terms["checkWindows"]!["wednesday"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal("Europe/Warsaw", terms["clientTimeZone"]!.GetValue<string>());
+        Assert.Equal("09:00:00", terms["contactHours"]!["monday"]![0]!["start"]!.GetValue<string>());
+        Assert.Empty(terms["contactHours"]!["saturday"]!.AsArray());
+        // Our zone, hours, days off and check windows are the workspace calendar's, not the client's.
+        foreach (var ours in new[] { "ourTimeZone", "workingHours", "daysOff", "checkWindows" }) Assert.Null(terms[ours]);
         Assert.Equal("en", terms["language"]!.GetValue<string>());
         Assert.Equal(["en", "pl", "ru", "bg"], view["acknowledgements"]!.AsArray().Select(a => a!["language"]!.GetValue<string>()));
         Assert.Empty((await (await api.GetAsync($"/api/clients/{id}/agreement/versions")).Json(HttpStatusCode.OK)).AsArray());
@@ -37,21 +37,21 @@ public partial class AgreementsApiTest(LiaisonApps apps)
         Assert.True(first["stored"]!.GetValue<bool>());
         Assert.Equal(1, first["version"]!.GetValue<int>());
 
-        terms["workingHours"]!["friday"] = Ranges(("09:00:00", "13:00:00"));
+        terms["contactHours"]!["friday"] = Ranges(("09:00:00", "13:00:00"));
         var second = await (await PutTerms(api, id, terms)).Json(HttpStatusCode.OK);
         Assert.Equal(2, second["version"]!.GetValue<int>());
         var change = Assert.Single(second["changes"]!.AsArray());
-        Assert.Equal("workingHours.friday", change!["field"]!.GetValue<string>());
+        Assert.Equal("contactHours.friday", change!["field"]!.GetValue<string>());
         Assert.Contains("13:00", change["after"]!.GetValue<string>());
         Assert.Contains("Friday", change["label"]!.GetValue<string>());
         Assert.True(second["effectiveFrom"]!.GetValue<string>().CompareTo(first["effectiveFrom"]!.GetValue<string>()) > 0);
 
         var versions = (await (await api.GetAsync($"/api/clients/{id}/agreement/versions")).Json(HttpStatusCode.OK)).AsArray();
         Assert.Equal([1, 2], versions.Select(v => v!["version"]!.GetValue<int>()));
-        Assert.Equal("workingHours.friday", versions[1]!["changes"]![0]!["field"]!.GetValue<string>());
+        Assert.Equal("contactHours.friday", versions[1]!["changes"]![0]!["field"]!.GetValue<string>());
         var current = await (await api.GetAsync($"/api/clients/{id}/agreement")).Json(HttpStatusCode.OK);
         Assert.Equal(2, current["version"]!.GetValue<int>());
-        Assert.Equal("13:00:00", current["terms"]!["workingHours"]!["friday"]![0]!["end"]!.GetValue<string>());
+        Assert.Equal("13:00:00", current["terms"]!["contactHours"]!["friday"]![0]!["end"]!.GetValue<string>());
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
@@ -103,23 +103,23 @@ public partial class AgreementsApiTest(LiaisonApps apps)
         {
             var template = original["terms"]!.DeepClone();
             template["language"] = "ru";
-            template["ourTimeZone"] = "Europe/Sofia";
+            template["clientTimeZone"] = "Europe/Sofia";
             var acknowledgements = new JsonArray(new JsonObject { ["language"] = "ru", ["text"] = "Получили. Ответим {deadline}." });
             var saved = await (await api.Put("/api/agreement-template", new { terms = template, acknowledgements })).Json(HttpStatusCode.OK);
             Assert.True(saved["stored"]!.GetValue<bool>());
 
             var read = await (await api.GetAsync("/api/agreement-template")).Json(HttpStatusCode.OK);
-            Assert.Equal("Europe/Sofia", read["terms"]!["ourTimeZone"]!.GetValue<string>());
+            Assert.Equal("Europe/Sofia", read["terms"]!["clientTimeZone"]!.GetValue<string>());
             Assert.Equal("Получили. Ответим {deadline}.", read["acknowledgements"]!.AsArray().Single(a => a!["language"]!.GetValue<string>() == "ru")!["text"]!.GetValue<string>());
 
             var (_, fresh, freshTerms) = await NewClient(db);
             Assert.Equal("ru", freshTerms["language"]!.GetValue<string>());
-            Assert.Equal("Europe/Sofia", freshTerms["ourTimeZone"]!.GetValue<string>());
+            Assert.Equal("Europe/Sofia", freshTerms["clientTimeZone"]!.GetValue<string>());
             var preview = await (await api.GetAsync($"/api/clients/{fresh}/promise-preview?receivedAt=2027-01-12T10:00:00Z&channel=email")).Json(HttpStatusCode.OK);
             Assert.StartsWith("Получили. Ответим ", preview["acknowledgement"]!.GetValue<string>());
 
             var untouched = await (await api.GetAsync($"/api/clients/{stored}/agreement")).Json(HttpStatusCode.OK);
-            Assert.Equal("Europe/Warsaw", untouched["terms"]!["ourTimeZone"]!.GetValue<string>());
+            Assert.Equal("Europe/Warsaw", untouched["terms"]!["clientTimeZone"]!.GetValue<string>());
         }
         finally
         {
@@ -133,11 +133,11 @@ public partial class AgreementsApiTest(LiaisonApps apps)
         var api = (await apps.For(db)).Api();
         var original = await (await api.GetAsync("/api/agreement-template")).Json(HttpStatusCode.OK);
         var template = original["terms"]!.DeepClone();
-        template["ourTimeZone"] = "Europe/Warszawa";
+        template["clientTimeZone"] = "Europe/Warszawa";
         var problem = await (await api.Put("/api/agreement-template", new { terms = template })).Json(HttpStatusCode.BadRequest);
-        Assert.Equal("ourTimeZone", problem["field"]!.GetValue<string>());
+        Assert.Equal("clientTimeZone", problem["field"]!.GetValue<string>());
         var read = await (await api.GetAsync("/api/agreement-template")).Json(HttpStatusCode.OK);
-        Assert.Equal(original["terms"]!["ourTimeZone"]!.GetValue<string>(), read["terms"]!["ourTimeZone"]!.GetValue<string>());
+        Assert.Equal(original["terms"]!["clientTimeZone"]!.GetValue<string>(), read["terms"]!["clientTimeZone"]!.GetValue<string>());
     }
 
     private async Task<(HttpClient Api, long ClientId, JsonNode Terms)> NewClient(DatabaseProvider db)
@@ -151,10 +151,10 @@ public partial class AgreementsApiTest(LiaisonApps apps)
     private static Task<HttpResponseMessage> PutTerms(HttpClient api, long id, JsonNode terms) =>
         api.PutAsJsonAsync($"/api/clients/{id}/agreement", new { terms });
 
-    private static JsonArray Ranges(params (string Start, string End)[] ranges) =>
+    internal static JsonArray Ranges(params (string Start, string End)[] ranges) =>
         new([.. ranges.Select(r => (JsonNode)new JsonObject { ["start"] = r.Start, ["end"] = r.End, ["endsNextDay"] = false })]);
 
-    private static JsonObject Rule(string? channel, string urgency, decimal amount, string unit) => new()
+    internal static JsonObject Rule(string? channel, string urgency, decimal amount, string unit) => new()
     {
         ["channel"] = channel, ["urgency"] = urgency, ["within"] = new JsonObject { ["amount"] = amount, ["unit"] = unit },
     };

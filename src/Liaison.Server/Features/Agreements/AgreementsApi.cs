@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Liaison.Core;
 using Liaison.Core.Agreements;
 using Liaison.Core.Calendars;
@@ -11,7 +12,8 @@ namespace Liaison.Server.Features.Agreements;
 
 /// <summary>
 /// The working agreement with each client: versioned terms, the workspace template, promise previews,
-/// the "how we work together" document, days off from iCalendar and a time-zone search.
+/// the "how we work together" document and a time-zone search. Our hours and days off are the
+/// workspace calendar's (<see cref="Calendar.CalendarApi"/>).
 /// </summary>
 public static class AgreementsApi
 {
@@ -26,14 +28,13 @@ public static class AgreementsApi
                              "Leave acknowledgements out to keep the current texts.");
         g.MapGet("/clients/{clientId:long}/agreement/versions", async Task<Results<Ok<List<VersionView>>, NotFound>> (long clientId, LiaisonDb db, IClock clock, CancellationToken ct) =>
             await VersionsAsync(db, clientId, clock.GetCurrentInstant(), ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound());
-        g.MapPost("/clients/{clientId:long}/agreement/days-off/import", ImportDaysOff).DisableAntiforgery()
-            .WithDescription("An .ics file as multipart 'file' or as a text/calendar body; its days off from today on are added as a new version. A file that cannot be read changes nothing.");
         g.MapGet("/clients/{clientId:long}/promise-preview", Preview)
-            .WithDescription("receivedAt: ISO 8601 instant (default now); channel: email, telegram, ... (default email); urgency: normal or urgent (default normal).");
+            .WithDescription("receivedAt: ISO 8601 instant (default now); channel: email, telegram, ... (default email); urgency: normal or urgent (default normal). " +
+                             "Counted in the client's agreement version and our calendar version in force at receivedAt.");
         g.MapGet("/clients/{clientId:long}/working-together", async Task<Results<Ok<WorkingTogetherView>, NotFound>> (long clientId, LiaisonDb db, IClock clock, CancellationToken ct) =>
             await WorkingTogetherAsync(db, clientId, clock.GetCurrentInstant(), ct) is { } doc ? TypedResults.Ok(doc) : TypedResults.NotFound());
         // The workspace template is the owner's: it is what every new client's agreement starts from.
-        g.MapGet("/agreement-template", async (LiaisonDb db, CancellationToken ct) => TypedResults.Ok(await TemplateViewAsync(db, ct)))
+        g.MapGet("/agreement-template", async (HttpRequest request, LiaisonDb db, CancellationToken ct) => TypedResults.Ok(await TemplateViewAsync(db, request.HttpContext.User.WorkspaceId(), ct)))
             .RequireAuthorization(Auth.AuthServices.OwnerPolicy);
         g.MapPut("/agreement-template", async (HttpRequest request, LiaisonDb db, IClock clock, CancellationToken ct) =>
             TypedResults.Ok(await SaveTemplateAsync(db, request.HttpContext.User.WorkspaceId(), await ReadDocumentAsync(request, ct), request.HttpContext.User.MemberId(), clock.GetCurrentInstant(), ct)))
@@ -47,6 +48,9 @@ public static class AgreementsApi
             ? TypedResults.Ok(view)
             : TypedResults.NotFound();
 
+    // The terms that moved into the workspace calendar, by their names in the old agreement shape.
+    private static readonly string[] CalendarTerms = ["ourTimeZone", "workingHours", "daysOff", "checkWindows"];
+
     /// <summary>
     /// Reads the body here rather than through parameter binding, so that a term that cannot be read
     /// (an invalid channel kind, a time that is not a time) is a problem naming its path ("terms.channels.preferred").
@@ -55,7 +59,13 @@ public static class AgreementsApi
     {
         try
         {
-            return await JsonSerializer.DeserializeAsync<AgreementDocument>(request.Body, AgreementJson.Options, ct)
+            var node = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+            // A script written for the old shape would otherwise lose these terms without a word.
+            if (node?["terms"] is JsonObject terms && CalendarTerms.FirstOrDefault(terms.ContainsKey) is { } moved)
+                throw new DomainRuleException("agreement.calendar-term",
+                    $"'{moved}' is no longer part of a client's agreement: our zone, working hours, days off and check windows are the workspace calendar's (PUT /api/calendar).",
+                    $"terms.{moved}");
+            return node.Deserialize<AgreementDocument>(AgreementJson.Options)
                 ?? throw new DomainRuleException("agreement.terms.required", "Send the agreement's terms.", "terms");
         }
         catch (JsonException e)
@@ -74,43 +84,4 @@ public static class AgreementsApi
         var level = urgency is null ? Urgency.Normal : RequestValues.Enum<Urgency>(urgency, "urgency");
         return await PreviewAsync(db, clientId, received, kind, level, now, ct) is { } preview ? TypedResults.Ok(preview) : TypedResults.NotFound();
     }
-
-    public static async Task<Results<Ok<AgreementView>, NotFound>> ImportDaysOff(long clientId, HttpRequest request, LiaisonDb db, IClock clock, CancellationToken ct)
-    {
-        string text;
-        if (request.HasFormContentType)
-        {
-            var form = await request.ReadFormAsync(ct);
-            var file = form.Files["file"] ?? throw new DomainRuleException("ical.missing", "Attach the .ics file as 'file'.", "file");
-            if (file.Length > ICalendarDaysOff.MaxTextLength) throw TooLarge();
-            text = await ReadCalendarAsync(file.OpenReadStream(), ct);
-        }
-        else
-        {
-            if (request.ContentLength > ICalendarDaysOff.MaxTextLength) throw TooLarge();
-            text = await ReadCalendarAsync(request.Body, ct);
-        }
-        return await ImportDaysOffAsync(db, clientId, text, request.HttpContext.User.MemberId(), clock.GetCurrentInstant(), ct) is { } view
-            ? TypedResults.Ok(view)
-            : TypedResults.NotFound();
-    }
-
-    // Reads at most one character past the limit, so a huge body is refused without being held.
-    private static async Task<string> ReadCalendarAsync(Stream body, CancellationToken ct)
-    {
-        using var reader = new StreamReader(body);
-        var buffer = new char[ICalendarDaysOff.MaxTextLength + 1];
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await reader.ReadAsync(buffer.AsMemory(read), ct);
-            if (n == 0) break;
-            read += n;
-        }
-        if (read > ICalendarDaysOff.MaxTextLength) throw TooLarge();
-        return new string(buffer, 0, read);
-    }
-
-    private static AgreementRuleException TooLarge() =>
-        new("ical.too-large", $"An iCalendar file is at most {ICalendarDaysOff.MaxTextLength / 1024} KB; export only the calendar of days off.", "daysOff.calendar");
 }

@@ -3,7 +3,9 @@ using Liaison.Core.Acknowledgements;
 using Liaison.Core.Agreements;
 using Liaison.Core.Calendars;
 using Liaison.Core.Channels;
+using Liaison.Core.Clients;
 using Liaison.Server.Data;
+using Liaison.Server.Features.Calendar;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -11,8 +13,9 @@ namespace Liaison.Server.Features.Agreements;
 
 /// <summary>
 /// The working agreement's use cases over the database, called by the REST endpoints and by the
-/// owner's editor alike: read the version in force, save a new version, list versions, import days
-/// off, read and replace the workspace template. Each returns null when the client does not exist.
+/// owner's editor alike: read the version in force, save a new version, list versions, read and
+/// replace the workspace template. Each returns null when the client does not exist. Promises and the
+/// "how we work together" document also read the workspace's calendar version (<see cref="WorkspaceCalendars"/>).
 /// </summary>
 public static class ClientAgreements
 {
@@ -27,29 +30,27 @@ public static class ClientAgreements
     public sealed record TemplateView(bool Stored, Agreement Terms, IReadOnlyList<AcknowledgementTemplate> Acknowledgements);
 
     /// <summary>
-    /// The template when the workspace has not saved one: our zone Europe/Warsaw, Monday to Friday
-    /// 09:00–17:00, check windows at 09:00, 13:00 and 17:00, the default response times, English.
+    /// The template when the workspace has not saved one: a client in Europe/Warsaw, the default
+    /// response times, English.
     /// </summary>
     public static AgreementDocument DefaultTemplate() => new(new Agreement
     {
         Version = 0,
-        OurTimeZone = "Europe/Warsaw",
         ClientTimeZone = "Europe/Warsaw",
-        WorkingHours = WeeklyHours.Weekdays(TimeOfDayRange.Of(9, 0, 17, 0)),
-        CheckWindows = CheckWindows.Weekdays(new LocalTime(9, 0), new LocalTime(13, 0), new LocalTime(17, 0)),
         ResponseTimes = ResponseRule.Defaults,
         Language = "en",
     });
 
-    public static async Task<(AgreementDocument Document, bool Stored)> TemplateAsync(LiaisonDb db, CancellationToken ct)
+    /// <summary>The workspace's template for new agreements, or the default while it has saved none.</summary>
+    public static async Task<(AgreementDocument Document, bool Stored)> TemplateAsync(LiaisonDb db, long workspaceId, CancellationToken ct)
     {
-        var row = await db.AgreementTemplates.AsNoTracking().OrderBy(t => t.WorkspaceId).FirstOrDefaultAsync(ct);
+        var row = await db.AgreementTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.WorkspaceId == workspaceId, ct);
         return row is null ? (DefaultTemplate(), false) : (row.Read(), true);
     }
 
-    public static async Task<TemplateView> TemplateViewAsync(LiaisonDb db, CancellationToken ct)
+    public static async Task<TemplateView> TemplateViewAsync(LiaisonDb db, long workspaceId, CancellationToken ct)
     {
-        var (document, stored) = await TemplateAsync(db, ct);
+        var (document, stored) = await TemplateAsync(db, workspaceId, ct);
         return new TemplateView(stored, document.Terms, AllAcknowledgements(document));
     }
 
@@ -77,11 +78,11 @@ public static class ClientAgreements
         var rows = await VersionRowsAsync(db, clientId, ct);
         if (rows.Count == 0)
         {
-            var start = await StartAsync(db, client.ResponsibleMemberId, now, ct);
+            var start = await StartAsync(db, client, now, ct);
             return new AgreementView(clientId, false, 0, start.Terms.EffectiveFrom, start.Terms, AllAcknowledgements(start), []);
         }
         var current = rows[^1].Read();
-        var previous = rows.Count > 1 ? rows[^2].Read() : await StartAsync(db, client.ResponsibleMemberId, now, ct);
+        var previous = rows.Count > 1 ? rows[^2].Read() : await StartAsync(db, client, now, ct);
         return View(clientId, current, AgreementDiff.Between(previous.Terms, current.Terms));
     }
 
@@ -92,7 +93,7 @@ public static class ClientAgreements
         if (client is null) return null;
         var rows = await VersionRowsAsync(db, clientId, ct);
         var list = new List<VersionView>(rows.Count);
-        var previous = rows.Count == 0 ? null : (await StartAsync(db, client.ResponsibleMemberId, now, ct)).Terms;
+        var previous = rows.Count == 0 ? null : (await StartAsync(db, client, now, ct)).Terms;
         foreach (var row in rows)
         {
             var terms = row.Read().Terms;
@@ -113,7 +114,7 @@ public static class ClientAgreements
         var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, ct);
         if (client is null) return null;
         var rows = await VersionRowsAsync(db, clientId, ct);
-        var previous = rows.Count == 0 ? await StartAsync(db, client.ResponsibleMemberId, now, ct) : rows[^1].Read();
+        var previous = rows.Count == 0 ? await StartAsync(db, client, now, ct) : rows[^1].Read();
         var acknowledgements = document.Acknowledgements ?? previous.Acknowledgements;
         new AgreementDocument(document.Terms, acknowledgements).Validate();
 
@@ -128,52 +129,44 @@ public static class ClientAgreements
         return View(clientId, new AgreementDocument(next, acknowledgements), AgreementDiff.Between(previous.Terms, next));
     }
 
-    /// <summary>
-    /// Adds the days off of an iCalendar file (from today, two years ahead, in our zone) to the
-    /// current terms as a new version. A file that cannot be read throws before anything is stored.
-    /// </summary>
-    public static async Task<AgreementView?> ImportDaysOffAsync(LiaisonDb db, long clientId, string icsText, long? memberId, Instant now, CancellationToken ct)
-    {
-        var current = await CurrentAsync(db, clientId, now, ct);
-        if (current is null) return null;
-        var terms = current.Terms with { DaysOff = WithImportedDaysOff(current.Terms.DaysOff, icsText, current.Terms.OurTimeZone, now, ct) };
-        return await SaveAsync(db, clientId, new AgreementDocument(terms, current.Acknowledgements), memberId, now, ct);
-    }
-
-    /// <summary>
-    /// <paramref name="daysOff"/> plus the days off read from an iCalendar file, from today (in
-    /// <paramref name="ourTimeZone"/>) two years ahead; a day already listed is not added twice.
-    /// </summary>
-    public static List<DayOff> WithImportedDaysOff(IEnumerable<DayOff> daysOff, string icsText, string ourTimeZone, Instant now, CancellationToken ct = default)
-    {
-        var today = now.InZone(ZoneOrUtc(ourTimeZone)).Date;
-        var imported = ICalendarDaysOff.Parse(icsText, new DateInterval(today, today.PlusYears(2)), ct);
-        return daysOff.Concat(imported).Distinct().OrderBy(d => d.Start).ToList();
-    }
-
     /// <summary>The version a message received at <paramref name="received"/> is promised under.</summary>
     public static async Task<AgreementDocument?> InForceAtAsync(LiaisonDb db, long clientId, Instant received, Instant now, CancellationToken ct)
     {
-        var versions = db.AgreementVersions.AsNoTracking().Where(v => v.ClientId == clientId);
+        var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, ct);
+        return client is null ? null : await InForceAtAsync(db, client, received, now, ct);
+    }
+
+    private static async Task<AgreementDocument> InForceAtAsync(LiaisonDb db, Client client, Instant received, Instant now, CancellationToken ct)
+    {
+        var versions = db.AgreementVersions.AsNoTracking().Where(v => v.ClientId == client.Id);
         // Before the first version took effect the first version is the best answer there is.
         var row = await versions.Where(v => v.EffectiveFrom <= received).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct)
             ?? await versions.OrderBy(v => v.Version).FirstOrDefaultAsync(ct);
-        if (row is not null) return row.Read();
-        var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, ct);
-        return client is null ? null : await StartAsync(db, client.ResponsibleMemberId, now, ct);
+        return row is not null ? row.Read() : await StartAsync(db, client, now, ct);
     }
 
-    /// <summary>The promise and acknowledgements for a message on the client's agreement in force when it arrived.</summary>
-    public static async Task<PromisePreview?> PreviewAsync(LiaisonDb db, long clientId, Instant received, ChannelKind channel, Urgency urgency, Instant now, CancellationToken ct) =>
-        await InForceAtAsync(db, clientId, received, now, ct) is { } document ? PromisePreview.For(document, received, channel, urgency) : null;
+    /// <summary>
+    /// The promise and acknowledgements for a message, counted in the client's agreement version and
+    /// the workspace's calendar version, both those in force when it arrived.
+    /// </summary>
+    public static async Task<PromisePreview?> PreviewAsync(LiaisonDb db, long clientId, Instant received, ChannelKind channel, Urgency urgency, Instant now, CancellationToken ct)
+    {
+        var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, ct);
+        if (client is null) return null;
+        var document = await InForceAtAsync(db, client, received, now, ct);
+        var calendar = await WorkspaceCalendars.InForceAtAsync(db, client.WorkspaceId, received, ct);
+        return PromisePreview.For(document, calendar, received, channel, urgency);
+    }
 
     /// <summary>The "how we work together" document of the version in force now, in the client's language.</summary>
     public static async Task<WorkingTogetherView?> WorkingTogetherAsync(LiaisonDb db, long clientId, Instant now, CancellationToken ct)
     {
         var current = await CurrentAsync(db, clientId, now, ct);
         if (current is null) return null;
+        var workspaceId = await db.Clients.Where(c => c.Id == clientId).Select(c => c.WorkspaceId).FirstAsync(ct);
+        var calendar = await WorkspaceCalendars.InForceAtAsync(db, workspaceId, now, ct);
         var responsible = await ResponsibleNameAsync(db, clientId, current.Terms.ResponsibleMemberId, ct);
-        return WorkingTogetherView.For(current.Terms, responsible, now);
+        return WorkingTogetherView.For(current.Terms, calendar, responsible, now);
     }
 
     /// <summary>Zones for a picker; the query may be a tzdb id or a city in any of our languages.</summary>
@@ -189,12 +182,12 @@ public static class ClientAgreements
         return await db.Members.OrderBy(m => m.Id).Select(m => m.DisplayName).FirstOrDefaultAsync(ct) ?? "";
     }
 
-    // The client's start: the template's terms with the client's responsible person, not stored.
-    private static async Task<AgreementDocument> StartAsync(LiaisonDb db, long? responsibleMemberId, Instant now, CancellationToken ct)
+    // The client's start: their workspace template's terms with the client's responsible person, not stored.
+    private static async Task<AgreementDocument> StartAsync(LiaisonDb db, Client client, Instant now, CancellationToken ct)
     {
-        var (template, _) = await TemplateAsync(db, ct);
+        var (template, _) = await TemplateAsync(db, client.WorkspaceId, ct);
         var t = template.Terms;
-        var start = Agreement.StartFrom(t, t.ClientTimeZone, t.Language, responsibleMemberId ?? t.ResponsibleMemberId, now) with { Version = 0 };
+        var start = Agreement.StartFrom(t, t.ClientTimeZone, t.Language, client.ResponsibleMemberId ?? t.ResponsibleMemberId, now) with { Version = 0 };
         return template with { Terms = start };
     }
 
@@ -208,7 +201,4 @@ public static class ClientAgreements
         document?.Terms is null
             ? throw new DomainRuleException("agreement.terms.required", "Send the agreement's terms.", "terms")
             : document;
-
-    private static DateTimeZone ZoneOrUtc(string zoneId) =>
-        DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneId) ?? DateTimeZone.Utc;
 }

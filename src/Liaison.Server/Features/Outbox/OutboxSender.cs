@@ -2,6 +2,7 @@ using Liaison.Core;
 using Liaison.Core.Background;
 using Liaison.Core.Outbound;
 using Liaison.Server.Data;
+using Liaison.Server.Features.Background;
 using Liaison.Server.Features.Channels;
 using Liaison.Server.Features.Inbound;
 using Microsoft.EntityFrameworkCore;
@@ -32,20 +33,18 @@ namespace Liaison.Server.Features.Outbox;
 /// </remarks>
 public sealed class OutboxSender(
     IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, IEnumerable<IChannelSender> senders, WriteTurns turns, LiveUpdates live,
-    IClock clock, TimeProvider time, IOptions<LiaisonOptions> options, ILogger<OutboxSender> log) : BackgroundService
+    LeaseClock leases, [FromKeyedServices(OutboxSender.Queue)] WakeSignal wake, TimeProvider time, IOptions<LiaisonOptions> options,
+    ILogger<OutboxSender> log) : QueueWorker(wake, time, log)
 {
+    /// <summary>The key of this queue's <see cref="WakeSignal"/>: whoever queues or retries a send wakes it.</summary>
+    public const string Queue = "outbox";
     // Longer than one SMTP exchange with MailKit's 2-minute timeouts: another instance must not think the send died.
     private static readonly Duration Lease = Duration.FromMinutes(5);
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     /// <summary>At most this many channels send at once; the others wait for a lane to finish.</summary>
     public const int MaxLanes = 8;
     private readonly Dictionary<Core.Channels.ChannelKind, IChannelSender> byKind = senders.ToDictionary(s => s.Kind);
-    private readonly WakeSignal wake = new(time);
     // Read and written by the loop in ExecuteAsync only.
     private readonly Dictionary<long, Task> lanes = [];
-
-    /// <summary>Something was queued or retried: look now instead of at the next poll.</summary>
-    public void Wake() => wake.Wake();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,7 +55,7 @@ public sealed class OutboxSender(
             try
             {
                 await using var db = await dbs.CreateDbContextAsync(stoppingToken);
-                var now = clock.GetCurrentInstant();
+                var now = await leases.NowAsync(CancellationToken.None);
                 await db.Outbox().Where(o => o.State == OutboxState.Sending && o.LeaseUntil > now)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseUntil, (Instant?)now), stoppingToken);
             }
@@ -65,25 +64,16 @@ public sealed class OutboxSender(
                 log.LogWarning(e, "Could not end the leases of interrupted sends; they are checked when the leases run out");
             }
         }
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await StartLanesAsync(stoppingToken);
-                await wake.WaitAsync(PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                log.LogError(e, "Outbox loop failed; retrying shortly");
-                await Task.Delay(PollInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
+        await base.ExecuteAsync(stoppingToken);
         // Lanes end at their next step; what a provider already answered is written down first.
         await Task.WhenAll(lanes.Values).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    // Lanes run on their own; the loop only starts them and never has more waiting right now.
+    protected override async Task<bool> WorkAsync(CancellationToken stoppingToken)
+    {
+        await StartLanesAsync(stoppingToken);
+        return false;
     }
 
     /// <summary>Starts a lane for each channel with work due that has none running, up to <see cref="MaxLanes"/>.</summary>
@@ -91,7 +81,7 @@ public sealed class OutboxSender(
     {
         foreach (var finished in lanes.Where(l => l.Value.IsCompleted).Select(l => l.Key).ToList()) lanes.Remove(finished);
         if (lanes.Count >= MaxLanes) return;
-        var now = clock.GetCurrentInstant();
+        var now = await leases.NowAsync(CancellationToken.None);
         List<long> channels;
         await using (var db = await dbs.CreateDbContextAsync(ct))
             channels = await Due(db.Outbox(), now).Select(o => o.ChannelId).Distinct().ToListAsync(ct);
@@ -122,13 +112,13 @@ public sealed class OutboxSender(
         finally
         {
             // The loop clears the finished lane and looks again: work queued while this one was ending is not left waiting.
-            wake.Wake();
+            Wake();
         }
     }
 
     private async Task<(long Id, bool Interrupted)?> NextAsync(long channelId, CancellationToken ct)
     {
-        var now = clock.GetCurrentInstant();
+        var now = await leases.NowAsync(CancellationToken.None);
         await using var db = await dbs.CreateDbContextAsync(ct);
         var next = await Due(db.Outbox().Where(o => o.ChannelId == channelId), now).OrderBy(o => o.Id)
             .Select(o => new { o.Id, Interrupted = o.State == OutboxState.Sending }).FirstOrDefaultAsync(ct);
@@ -138,7 +128,7 @@ public sealed class OutboxSender(
     /// <summary>Takes the entry for this instance; false when another instance (or a cancel) got there first.</summary>
     private async Task<bool> ClaimAsync(long id, bool interrupted, CancellationToken ct)
     {
-        var now = clock.GetCurrentInstant();
+        var now = await leases.NowAsync(CancellationToken.None);
         await using var db = await dbs.CreateDbContextAsync(ct);
         var entry = db.Outbox().Where(o => o.Id == id);
         entry = interrupted
@@ -159,7 +149,7 @@ public sealed class OutboxSender(
         var draft = item.ToDraft(message.CounterpartAddress, message.ProviderMessageId);
         if (!channel.Exists || !byKind.TryGetValue(message.ChannelKind, out var sender))
         {
-            item.MarkFailed(clock.GetCurrentInstant(), interrupted
+            item.MarkFailed(await leases.NowAsync(CancellationToken.None), interrupted
                 ? $"Channel {item.ChannelId} is disconnected, and the server stopped while sending this: it may have left. Check with the recipient before you Retry."
                 : $"Channel {item.ChannelId} is disconnected or cannot send; reconnect it, then Retry.", permanent: true);
         }
@@ -167,7 +157,7 @@ public sealed class OutboxSender(
         {
             if (check == Interrupted.Left)
             {
-                item.MarkSent(clock.GetCurrentInstant(), "Found in the mailbox after an interrupted send; not sent again.");
+                item.MarkSent(await leases.NowAsync(CancellationToken.None), "Found in the mailbox after an interrupted send; not sent again.");
                 message.RecordDeliveryState(Core.Inbound.DeliveryState.Sent);
             }
         }
@@ -185,24 +175,24 @@ public sealed class OutboxSender(
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                item.MarkFailed(clock.GetCurrentInstant(), e.Message, permanent: false);
+                item.MarkFailed(await leases.NowAsync(CancellationToken.None), e.Message, permanent: false);
                 log.LogWarning("Sending message {MessageId} failed (attempt {Attempt}, {Retry}): {Error}",
                     message.Id, item.Attempts, item.NextAttemptAt is null ? "left for the owner" : "retried later", e.Message);
             }
             switch (outcome)
             {
                 case SendOutcome.Sent sent:
-                    item.MarkSent(clock.GetCurrentInstant(), sent.Warning);
+                    item.MarkSent(await leases.NowAsync(CancellationToken.None), sent.Warning);
                     message.RecordDeliveryState(Core.Inbound.DeliveryState.Sent);
                     await RecordProviderIdAsync(db, message, sent.ProviderMessageId, ct);
                     log.LogInformation("Sent message {MessageId} as {ProviderMessageId}", message.Id, sent.ProviderMessageId);
                     break;
                 case SendOutcome.Deferred deferred:
-                    item.MarkDeferred(clock.GetCurrentInstant(), deferred.Until, deferred.Reason);
+                    item.MarkDeferred(await leases.NowAsync(CancellationToken.None), deferred.Until, deferred.Reason);
                     log.LogInformation("The channel deferred message {MessageId} until {Until}: {Reason}", message.Id, item.NextAttemptAt, deferred.Reason);
                     break;
                 case SendOutcome.Rejected rejected:
-                    item.MarkRejected(clock.GetCurrentInstant(), rejected.Code, rejected.Words);
+                    item.MarkRejected(await leases.NowAsync(CancellationToken.None), rejected.Code, rejected.Words);
                     log.LogWarning("Message {MessageId} was refused for good ({Code}): {Words}", message.Id, rejected.Code, rejected.Words);
                     break;
             }
@@ -241,20 +231,14 @@ public sealed class OutboxSender(
         try { found = await sender.WasSentAsync(draft, settings, ct); }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            item.PostponeCheck(clock.GetCurrentInstant(), $"The server stopped while sending; could not check yet whether it left: {e.Message}");
+            item.PostponeCheck(await leases.NowAsync(CancellationToken.None), $"The server stopped while sending; could not check yet whether it left: {e.Message}");
             return Interrupted.Unknown;
         }
         if (found is null)
         {
-            item.MarkFailed(clock.GetCurrentInstant(), "The server stopped while sending and the channel cannot tell whether it left; check with the recipient, then Retry.", permanent: true);
+            item.MarkFailed(await leases.NowAsync(CancellationToken.None), "The server stopped while sending and the channel cannot tell whether it left; check with the recipient, then Retry.", permanent: true);
             return Interrupted.Unknown;
         }
         return found.Value ? Interrupted.Left : Interrupted.NeverLeft;
-    }
-
-    public override void Dispose()
-    {
-        wake.Dispose();
-        base.Dispose();
     }
 }

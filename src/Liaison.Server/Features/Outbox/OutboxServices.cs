@@ -9,6 +9,7 @@ public static class OutboxServices
     /// <summary>The outbox: <see cref="OutboxSender"/> sends through the <see cref="Core.Outbound.IChannelSender"/>s the channel projects register.</summary>
     public static IServiceCollection AddLiaisonOutbox(this IServiceCollection services)
     {
+        services.AddKeyedSingleton(OutboxSender.Queue, (sp, _) => new Core.Background.WakeSignal(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<OutboundQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());

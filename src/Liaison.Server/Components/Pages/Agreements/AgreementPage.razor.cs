@@ -1,30 +1,30 @@
 using Liaison.Core;
 using Liaison.Core.Agreements;
+using Liaison.Core.Calendars;
 using Liaison.Server.Components.Shared;
 using Liaison.Server.Data;
 using Liaison.Server.Features;
 using Liaison.Server.Features.Agreements;
+using Liaison.Server.Features.Calendar;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
 namespace Liaison.Server.Components.Pages.Agreements;
 
 /// <summary>
-/// The owner's editor for one client's working agreement. Reads and saves through
+/// The editor for one client's working agreement. Reads and saves through
 /// <see cref="ClientAgreements"/>, the same use cases the REST API calls; the preview uses
-/// <see cref="PromisePreview"/> on the unsaved draft.
+/// <see cref="PromisePreview"/> on the unsaved draft and the workspace's calendar in force now.
 /// </summary>
 public partial class AgreementPage
 {
-    private const long MaxIcsBytes = Liaison.Core.Calendars.ICalendarDaysOff.MaxTextLength;
-
     [Parameter] public long Id { get; set; }
     [CascadingParameter] private Task<AuthenticationState>? Auth { get; set; }
 
     private string? clientName;
+    private OurCalendar? calendar;
     private ClientAgreements.AgreementView? view;
     private AgreementDraft? draft;
     private AgreementDocument? document;
@@ -39,7 +39,9 @@ public partial class AgreementPage
     protected override async Task OnReadyAsync()
     {
         await using var db = await Dbs.CreateDbContextAsync();
-        clientName = await db.Clients.Where(c => c.Id == Id).Select(c => c.Name).FirstOrDefaultAsync();
+        var client = await db.Clients.Where(c => c.Id == Id).Select(c => new { c.Name, c.WorkspaceId }).FirstOrDefaultAsync();
+        clientName = client?.Name;
+        if (client is not null) calendar = (await WorkspaceCalendars.CurrentAsync(db, client.WorkspaceId, default)).Calendar;
         await LoadAsync(db);
     }
 
@@ -71,12 +73,6 @@ public partial class AgreementPage
         }
     }
 
-    private void SetWindows(IsoDayOfWeek day, ChangeEventArgs e)
-    {
-        draft!.CheckWindows[day] = e.Value?.ToString() ?? "";
-        Changed();
-    }
-
     private void ToggleAccepted(string kind)
     {
         if (!draft!.Accepted.Remove(kind)) draft.Accepted.Add(kind);
@@ -88,29 +84,6 @@ public partial class AgreementPage
     {
         list.Remove(item);
         Changed();
-    }
-
-    private async Task ImportAsync(InputFileChangeEventArgs e)
-    {
-        errors.Clear();
-        try
-        {
-            using var reader = new StreamReader(e.File.OpenReadStream(MaxIcsBytes));
-            var text = await reader.ReadToEndAsync();
-            // Added to the draft, not stored: the owner sees the dates and saves them with the rest.
-            var merged = ClientAgreements.WithImportedDaysOff(draft!.ToDocument().Terms.DaysOff, text, draft.OurTimeZone, Now);
-            draft.DaysOff.Clear();
-            draft.AddDaysOff(merged);
-            Changed();
-        }
-        catch (DomainRuleException rule)
-        {
-            errors.Add(rule);
-        }
-        catch (IOException io)
-        {
-            errors.Add("daysOff.calendar", $"The file could not be read: {io.Message}");
-        }
     }
 
     private async Task SaveAsync()
@@ -150,13 +123,8 @@ public partial class AgreementPage
     /// <summary>Fields the form shows next to their input; any other error is shown at the top.</summary>
     private string[] ShownFields()
     {
-        var shown = new List<string> { "ourTimeZone", "clientTimeZone", "workingHours", "channels.accepted", "channels.preferred", "responseTimes", "reports.times", "reports.weekday", "daysOff", "daysOff.calendar" };
-        foreach (var day in AgreementDraft.Week)
-        {
-            var name = AgreementDraft.DayName(day);
-            shown.AddRange([$"workingHours.{name}", $"contactHours.{name}", $"checkWindows.{name}"]);
-        }
-        for (var i = 0; i < draft?.DaysOff.Count; i++) shown.Add($"daysOff[{i}]");
+        var shown = new List<string> { "clientTimeZone", "channels.accepted", "channels.preferred", "responseTimes", "reports.times", "reports.weekday" };
+        foreach (var day in AgreementDraft.Week) shown.Add($"contactHours.{AgreementDraft.DayName(day)}");
         for (var i = 0; i < draft?.ResponseTimes.Count; i++) shown.Add($"responseTimes[{i}]");
         foreach (var l in Agreement.Languages) shown.AddRange([$"acknowledgement.{l}", $"acknowledgement.{l}.sameZone"]);
         return [.. shown];
