@@ -1,3 +1,4 @@
+using Liaison.Core.Channels;
 using Liaison.Core.Inbound;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -5,6 +6,8 @@ namespace Liaison.Channels.WhatsApp;
 
 public static class WhatsAppRegistration
 {
+    /// <summary>The WhatsApp channel: its descriptor and its webhook adapter.</summary>
     public static IServiceCollection AddWhatsAppChannel(this IServiceCollection services) =>
-        services.AddSingleton<IChannelAdapter, WhatsAppAdapter>();
+        services.AddSingleton(WhatsAppDescriptor.Instance)
+            .AddSingleton<IChannelAdapter, WhatsAppAdapter>();
 }

@@ -15,6 +15,7 @@ public static class InboundServices
         services.AddSingleton(sp => new MailLimits { MaxAttachmentsPerMessage = sp.GetRequiredService<IOptions<LiaisonOptions>>().Value.Inbound.MaxAttachmentsPerMessage });
         services.AddEmailChannel();
 
+        services.AddSingleton<Core.Channels.ChannelDescriptors>();
         services.AddSingleton<ChannelSettingsProtector>();
         services.AddSingleton<ChannelDirectory>();
         services.AddSingleton<LiveUpdates>();
@@ -26,7 +27,7 @@ public static class InboundServices
         services.AddSingleton<DeliveryProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryProcessor>());
         services.AddSingleton<IInboundSink, InboundSink>();
-        services.AddSingleton<IMailboxCheckpoints, DatabaseMailboxCheckpoints>();
+        services.AddSingleton<IChannelCheckpoints, DatabaseChannelCheckpoints>();
         services.AddSingleton<PullingChannels>();
         services.AddHostedService(sp => sp.GetRequiredService<PullingChannels>());
         return services;

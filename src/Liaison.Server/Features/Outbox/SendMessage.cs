@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Liaison.Core;
-using Liaison.Core.Identities;
+using Liaison.Core.Channels;
 using Liaison.Core.Messages;
 using Liaison.Core.Outbound;
 using Liaison.Server.Data;
@@ -76,7 +76,7 @@ public static class SendMessage
         if (string.IsNullOrWhiteSpace(request.Text))
             throw new DomainRuleException("message.text.required", "A message needs text.", "text");
 
-        var to = await Recipient(db, clientId, channel.Kind, request.To ?? original?.CounterpartAddress, options.Value.DefaultPhoneRegion, ct);
+        var to = await Recipient(db, directory.Descriptors, clientId, channel.Kind, request.To ?? original?.CounterpartAddress, options.Value.DefaultPhoneRegion, ct);
         var conversation = original?.ConversationId is { } conversationId
             ? await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == conversationId, ct)
             : null;
@@ -88,9 +88,10 @@ public static class SendMessage
         var now = clock.GetCurrentInstant();
         var (message, item) = await db.InTransactionAsync(async () =>
         {
-            // A new message starts its own thread, keyed by its own id as the channel's threading does.
+            // A new message starts the conversation its channel keys it by: a chat with the recipient, or
+            // (e-mail) a thread of its own, keyed by its own id as the channel's threading does.
             var thread = conversation is null
-                ? await MessagePlacement.ConversationFor(db, clientId, channel.Kind, draft.ProviderMessageId!, draft.Subject, now, ct)
+                ? await MessagePlacement.ConversationFor(db, clientId, channel.Kind, directory.Descriptors.For(channel.Kind).NewConversationKey(to.Address, draft.ProviderMessageId), draft.Subject, now, ct)
                 : await db.Conversations.FirstAsync(c => c.Id == conversation.Id, ct);
             thread.RecordMessage(now);
             var message = new Message(channel.Kind, MessageDirection.Outbound, to.Address, draft.Text, now, now, channelId, draft.Subject,
@@ -124,7 +125,7 @@ public static class SendMessage
         return references;
     }
 
-    private static async Task<(string Address, long ContactId)> Recipient(LiaisonDb db, long clientId, Core.Channels.ChannelKind kind, string? requested, string? region, CancellationToken ct)
+    private static async Task<(string Address, long ContactId)> Recipient(LiaisonDb db, ChannelDescriptors channels, long clientId, Core.Channels.ChannelKind kind, string? requested, string? region, CancellationToken ct)
     {
         var identities = db.ContactIdentities.AsNoTracking().Where(i => i.Kind == kind)
             .Join(db.Contacts.Where(c => c.ClientId == clientId), i => i.ContactId, c => c.Id, (i, c) => new { i.Address, i.ContactId, i.Id });
@@ -135,7 +136,7 @@ public static class SendMessage
             return (first.Address, first.ContactId);
         }
         string address;
-        try { address = IdentityAddress.Normalize(kind, requested, region); }
+        try { address = channels.Normalize(kind, requested, region); }
         catch (DomainRuleException e) { throw new DomainRuleException(e.Rule, e.Message, "to"); }
         var owner = await identities.FirstOrDefaultAsync(i => i.Address == address, ct)
             ?? throw new DomainRuleException("message.recipient.unknown", $"'{requested}' is not an address of a contact of this client.", "to");
