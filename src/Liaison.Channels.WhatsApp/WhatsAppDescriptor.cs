@@ -24,8 +24,10 @@ public static class WhatsAppDescriptor
         Settings =
         [
             new(WhatsAppAdapter.AppSecret, "App secret", SettingKind.Password) { Help = "From your Meta app's settings: every delivery is signed with it." },
+            // Withheld like a secret: whoever knows it can subscribe another app to this address.
             new(WhatsAppAdapter.VerifyToken, "Verify token")
             {
+                Secret = true,
                 Required = false,
                 Help = "Any phrase; enter the same in Meta's webhook setup so it can confirm this address.",
             },
