@@ -26,10 +26,10 @@ public sealed class EmailDescriptor() : ChannelDescriptor(ChannelKind.Email, new
             new("user", "IMAP user") { Row = "login" },
             new("password", "Password", SettingKind.Password) { Help = "Stored encrypted on this server.", Row = "login" },
             new("imap.host", "IMAP host", SettingKind.Host) { Row = "imap" },
-            new("imap.port", "IMAP port", SettingKind.Number) { Required = false, Max = 65535, Help = "993 with SSL/TLS, 143 otherwise.", Row = "imap" },
+            new("imap.port", "IMAP port", SettingKind.Port) { Required = false, Help = "993 with SSL/TLS, 143 otherwise.", Row = "imap" },
             new("imap.tls", "IMAP security", SettingKind.Choice) { Required = false, Default = "ssl", Choices = TlsChoices, Row = "imap" },
             new("smtp.host", "SMTP host", SettingKind.Host) { Required = false, Row = "smtp" },
-            new("smtp.port", "SMTP port", SettingKind.Number) { Required = false, Max = 65535, Help = "465 with SSL/TLS, 587 with STARTTLS.", Row = "smtp" },
+            new("smtp.port", "SMTP port", SettingKind.Port) { Required = false, Help = "465 with SSL/TLS, 587 with STARTTLS.", Row = "smtp" },
             new("smtp.tls", "SMTP security", SettingKind.Choice)
                 { Required = false, Default = "starttls", Choices = [TlsChoices[1], TlsChoices[0], TlsChoices[2]], Row = "smtp" },
             new("smtp.user", "SMTP user") { Required = false, Help = "If it differs from the IMAP user.", Row = "smtp-login" },

@@ -11,6 +11,8 @@ public enum SettingKind
     Password,
     /// <summary>A whole number (a port: 1-65535 when <see cref="SettingField.Max"/> says so).</summary>
     Number,
+    /// <summary>A TCP port, 1-65535.</summary>
+    Port,
     /// <summary>A host name or IP address, no scheme or port ("mail.example.com").</summary>
     Host,
     Email,
@@ -60,6 +62,7 @@ public sealed record SettingField(string Name, string Label, SettingKind Kind = 
         var ok = Kind switch
         {
             SettingKind.Number => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= Max,
+            SettingKind.Port => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536,
             SettingKind.Host => Uri.CheckHostName(text) is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6,
             SettingKind.Bool => text.Equals("true", StringComparison.OrdinalIgnoreCase) || text.Equals("false", StringComparison.OrdinalIgnoreCase),
             SettingKind.Choice => Choices.Any(c => c.Value.Equals(text, StringComparison.OrdinalIgnoreCase)),
@@ -72,6 +75,7 @@ public sealed record SettingField(string Name, string Label, SettingKind Kind = 
     private string Expected => Kind switch
     {
         SettingKind.Number => Max == long.MaxValue ? "a whole number" : $"a number from 1 to {Max}",
+        SettingKind.Port => "a port number (1-65535)",
         SettingKind.Host => "a host name or IP address such as mail.example.com",
         SettingKind.Bool => "true or false",
         SettingKind.Choice => Choices.Count == 1 ? Choices[0].Value : string.Join(", ", Choices.Select(c => c.Value).SkipLast(1)) + " or " + Choices[^1].Value,
