@@ -40,7 +40,7 @@ public static class MailParseBenchmark
             var sanitised = 0;
             while (watch.Elapsed.TotalSeconds < 2)
             {
-                MailHtml.Prepare(htmls[sanitised % htmls.Count], withText: false);
+                Liaison.Html.SafeHtml.Prepare(htmls[sanitised % htmls.Count], withText: false);
                 sanitised++;
             }
             var perSanitise = watch.Elapsed.TotalMilliseconds / sanitised;

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Liaison.Core.Channels;
 using Liaison.Core.Inbound;
 using Liaison.Core.Messages;
+using Liaison.Html;
 using MimeKit;
 using MimeKit.Utils;
 using NodaTime;
@@ -145,7 +146,7 @@ public sealed class EmailAdapter(MailLimits? limits = null) : IChannelAdapter
 
         var (plainPart, htmlPart) = BodyParts(mime);
         var html = htmlPart is null ? null : TextOf(htmlPart);
-        var prepared = html is null ? null : MailHtml.Prepare(html, withText: plainPart is null);
+        var prepared = html is null ? null : SafeHtml.Prepare(html, withText: plainPart is null);
         // One line-end convention and no trailing blank lines, whatever the sender's client did.
         var text = (plainPart is not null ? TextOf(plainPart) : prepared?.Text ?? "").ReplaceLineEndings("\n").TrimEnd();
         var referenced = prepared?.Html is null ? new HashSet<string>() : ReferencedContentIds(prepared.Html);
@@ -236,7 +237,7 @@ public sealed class EmailAdapter(MailLimits? limits = null) : IChannelAdapter
     {
         var contentType = part.ContentType.MimeType.ToLowerInvariant();
         // A content id names the part in the HTML's cid: sources; only plain ones are taken (one ending in a quote was used to write attributes).
-        var contentId = string.IsNullOrWhiteSpace(part.ContentId) || !MailHtml.IsSafeContentId(part.ContentId.Trim()) ? null : part.ContentId.Trim();
+        var contentId = string.IsNullOrWhiteSpace(part.ContentId) || !SafeHtml.IsSafeContentId(part.ContentId.Trim()) ? null : part.ContentId.Trim();
         var fileName = (part as MimePart)?.FileName;
         // Until InboundAttachment carries a content id, a part the HTML shows through cid: is named
         // "cid:<id>", which is what the sanitised HTML's src says (see the report on issue 6).

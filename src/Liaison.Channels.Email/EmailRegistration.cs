@@ -8,17 +8,20 @@ namespace Liaison.Channels.Email;
 public static class EmailRegistration
 {
     /// <summary>
-    /// The e-mail channel: its adapter for the inbound pipeline, its sender for the outbox
-    /// (<see cref="EmailSender"/> over <see cref="SmtpSender"/>), and
-    /// <see cref="ImapSyncFactory"/> for the host's per-mailbox sync loop. The host provides
-    /// <see cref="IInboundSink"/>, <see cref="IMailboxCheckpoints"/>, NodaTime's <c>IClock</c> and the
-    /// <see cref="TimeProvider"/> the syncs wait on (the system's unless the host registered its own first).
+    /// The e-mail channel: its descriptor, its adapter for the inbound pipeline, its sender for the
+    /// outbox (<see cref="EmailSender"/> over <see cref="SmtpSender"/>), and
+    /// <see cref="ImapSyncFactory"/> for the host's per-mailbox sync loop, with its checkpoints kept
+    /// as channel checkpoints. The host provides <see cref="IInboundSink"/>,
+    /// <see cref="IChannelCheckpoints"/>, NodaTime's <c>IClock</c> and the <see cref="TimeProvider"/>
+    /// the syncs wait on (the system's unless the host registered its own first).
     /// </summary>
     public static IServiceCollection AddEmailChannel(this IServiceCollection services, Action<ImapSyncOptions>? configure = null)
     {
         var options = new ImapSyncOptions();
         configure?.Invoke(options);
         services.TryAddSingleton(options);
+        services.AddSingleton<Core.Channels.ChannelDescriptor>(EmailDescriptor.Instance);
+        services.TryAddSingleton<IMailboxCheckpoints, MailboxCheckpoints>();
         services.TryAddSingleton(new MailLimits());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<EmailAdapter>();

@@ -1,3 +1,4 @@
+using Liaison.Core.Channels;
 using Liaison.Core.Inbound;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,9 +7,10 @@ namespace Liaison.Channels.WhatsApp;
 
 public static class WhatsAppRegistration
 {
-    /// <summary>The WhatsApp channel: its webhook adapter, and its media fetcher for images, voice and files that arrive by id.</summary>
+    /// <summary>The WhatsApp channel: its descriptor, its webhook adapter, and its media fetcher for images, voice and files that arrive by id.</summary>
     public static IServiceCollection AddWhatsAppChannel(this IServiceCollection services)
     {
+        services.AddSingleton(WhatsAppDescriptor.Instance);
         services.AddSingleton<IChannelAdapter, WhatsAppAdapter>();
         services.TryAddSingleton<WhatsAppOptions>();
         services.TryAddSingleton<WhatsAppMediaFetcher>();

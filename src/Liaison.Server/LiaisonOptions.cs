@@ -25,6 +25,20 @@ public sealed class LiaisonOptions
     [ValidateObjectMembers]
     public InboundOptions Inbound { get; set; } = new();
 
+    /// <summary>
+    /// The address the internet reaches this server at ("https://liaison.example.com"): webhook URLs
+    /// are built from it and handed to the providers that are told where to post (a Telegram bot's
+    /// setWebhook). Unset, the Channels page shows the address the browser used and says so.
+    /// </summary>
+    [AbsoluteHttpUrl]
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary><see cref="PublicBaseUrl"/> as a URI ending in '/', or null when unset.</summary>
+    public Uri? PublicBaseUri => string.IsNullOrWhiteSpace(PublicBaseUrl) ? null : new Uri(PublicBaseUrl.TrimEnd('/') + "/", UriKind.Absolute);
+
+    /// <summary>Whether providers on the internet can reach the configured address: set, and not a loopback address.</summary>
+    public bool HasPublicAddress => PublicBaseUri is { } uri && !uri.IsLoopback;
+
     public string FullDataDirectory => Path.GetFullPath(DataDirectory);
 }
 
@@ -60,6 +74,19 @@ public sealed class InboundOptions
 
     /// <summary>Serves POST /diagnostics/bare-webhook, which only answers 200: the benchmark's denominator. Off in production.</summary>
     public bool BareEndpoint { get; set; }
+}
+
+/// <summary>An absolute http or https URL, or nothing.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class AbsoluteHttpUrlAttribute : ValidationAttribute
+{
+    public AbsoluteHttpUrlAttribute() : base("{0} must be an absolute http:// or https:// URL such as https://liaison.example.com.") { }
+
+    public override bool IsValid(object? value) =>
+        value is null
+        || value is string { Length: 0 }
+        || (value is string text && Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment));
 }
 
 /// <summary>

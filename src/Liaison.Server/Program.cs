@@ -1,3 +1,5 @@
+using Liaison.Channels.Email;
+using Liaison.Channels.WhatsApp;
 using Liaison.Server;
 using Liaison.Server.Auth;
 using Liaison.Server.Components;
@@ -17,6 +19,8 @@ builder.Services.AddLiaisonOptions(builder.Configuration);
 builder.Services.AddLiaisonData();
 builder.Services.AddLiaisonAuth();
 builder.Services.AddLiaisonFeatures();
+builder.Services.AddEmailChannel();
+builder.Services.AddWhatsAppChannel();
 builder.Services.AddLiaisonApi();
 builder.Services.AddLiaisonUi();
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Liaison.Html;
 using MimeKit;
 
 namespace Liaison.Channels.Email.Tests;
@@ -53,7 +54,7 @@ public sealed partial class EmailAdapterTest
         var html = Nested("div", 30_000);
         var clock = Stopwatch.StartNew();
 
-        var prepared = OnSmallStack(() => MailHtml.Prepare(html, withText: true));
+        var prepared = OnSmallStack(() => SafeHtml.Prepare(html, withText: true));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
         Assert.True(prepared.Withheld);
@@ -67,10 +68,10 @@ public sealed partial class EmailAdapterTest
         // Tables count once in the look before parsing, but each is four levels once parsed (table, tbody, tr, td).
         var html = string.Concat(Enumerable.Repeat("<table><tr><td>", 200)) + "cell";
 
-        var (_, estimated) = MailHtml.Estimate(html);
-        var prepared = OnSmallStack(() => MailHtml.Prepare(html, withText: true));
+        var (_, estimated) = SafeHtml.Estimate(html);
+        var prepared = OnSmallStack(() => SafeHtml.Prepare(html, withText: true));
 
-        Assert.True(estimated <= MailHtml.MaxDepth, $"estimated {estimated}");
+        Assert.True(estimated <= SafeHtml.MaxDepth, $"estimated {estimated}");
         Assert.True(prepared.Withheld);
         Assert.Equal("cell", prepared.Text);
     }
@@ -79,9 +80,9 @@ public sealed partial class EmailAdapterTest
     public void Prepare_NestedUpToTheCap_IsSanitisedOnASmallStack()
     {
         // The serialiser recurses per level: at the cap it must still fit a small stack.
-        var html = Nested("div", MailHtml.MaxDepth - 2, "<b onclick=\"x()\">bold</b>");
+        var html = Nested("div", SafeHtml.MaxDepth - 2, "<b onclick=\"x()\">bold</b>");
 
-        var prepared = OnSmallStack(() => MailHtml.Prepare(html, withText: true));
+        var prepared = OnSmallStack(() => SafeHtml.Prepare(html, withText: true));
 
         Assert.False(prepared.Withheld);
         Assert.Equal("bold", prepared.Text);
@@ -92,16 +93,16 @@ public sealed partial class EmailAdapterTest
     [Fact]
     public void Prepare_TooManyElementsOrTooLarge_IsWithheldWithItsText()
     {
-        var wide = string.Concat(Enumerable.Range(0, MailHtml.MaxElements + 10).Select(i => "<i>w</i> "));
-        var large = "<p>" + new string('x', MailHtml.MaxChars) + "</p>";
+        var wide = string.Concat(Enumerable.Range(0, SafeHtml.MaxElements + 10).Select(i => "<i>w</i> "));
+        var large = "<p>" + new string('x', SafeHtml.MaxChars) + "</p>";
 
-        var manyElements = MailHtml.Prepare(wide, withText: true);
-        var tooLarge = MailHtml.Prepare(large, withText: true);
+        var manyElements = SafeHtml.Prepare(wide, withText: true);
+        var tooLarge = SafeHtml.Prepare(large, withText: true);
 
         Assert.True(manyElements.Withheld);
         Assert.StartsWith("w w w", manyElements.Text);
         Assert.True(tooLarge.Withheld);
-        Assert.Equal(MailHtml.MaxTextChars, tooLarge.Text!.Length);
+        Assert.Equal(SafeHtml.MaxTextChars, tooLarge.Text!.Length);
     }
 
     [Fact]
@@ -110,13 +111,13 @@ public sealed partial class EmailAdapterTest
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
 
-        Assert.Throws<OperationCanceledException>(() => MailHtml.Prepare("<p>hello</p>", withText: false, cancelled.Token));
+        Assert.Throws<OperationCanceledException>(() => SafeHtml.Prepare("<p>hello</p>", withText: false, cancelled.Token));
     }
 
     [Fact]
     public void ScanText_SkipsScriptsStylesAndCommentsAndDecodesEntities()
     {
-        var text = MailHtml.ScanText("<html><head><title>T</title><style>p{}</style></head><body><!-- <p>hidden</p> --><p title=\"a>b\">Fish &amp; chips</p><script>x<y</script>Tail<br>end</body></html>");
+        var text = SafeHtml.ScanText("<html><head><title>T</title><style>p{}</style></head><body><!-- <p>hidden</p> --><p title=\"a>b\">Fish &amp; chips</p><script>x<y</script>Tail<br>end</body></html>");
 
         Assert.Equal("Fish & chips\nTail\nend", text);
     }
@@ -173,17 +174,17 @@ public sealed partial class EmailAdapterTest
         var attachment = Assert.Single(message.Attachments!);
         Assert.Null(attachment.ContentId);
         Assert.Equal("logo.png", attachment.FileName);
-        Assert.False(MailHtml.IsSafeContentId(hostile));
-        Assert.True(MailHtml.IsSafeContentId("image001.png@01DA2B3C.4D5E6F70"));
+        Assert.False(SafeHtml.IsSafeContentId(hostile));
+        Assert.True(SafeHtml.IsSafeContentId("image001.png@01DA2B3C.4D5E6F70"));
     }
 
     [Fact]
     public void ForFrame_ContentIdEndingInAQuote_CannotTurnTextIntoAttributes()
     {
         // Swapping "cid:a\"" for a URL in the markup ate the closing quote, and the alt text became a remote src.
-        var sanitised = MailHtml.Prepare("<p><img src=\"cid:a\" alt=\" src=https://tracker.test/x.png \"></p>", withText: false).Html!;
+        var sanitised = SafeHtml.Prepare("<p><img src=\"cid:a\" alt=\" src=https://tracker.test/x.png \"></p>", withText: false).Html!;
 
-        var frame = MailHtml.ForFrame(sanitised, new Dictionary<string, string> { ["a\""] = "/files/8" }, showRemoteImages: false)!;
+        var frame = SafeHtml.ForFrame(sanitised, new Dictionary<string, string> { ["a\""] = "/files/8" }, showRemoteImages: false)!;
 
         var image = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(frame).QuerySelector("img")!;
         Assert.Null(image.GetAttribute("src"));
@@ -193,11 +194,11 @@ public sealed partial class EmailAdapterTest
     [Fact]
     public void ForFrame_RewritesCidSourcesInTheDocument_AndGivesTheFrameItsOwnPolicy()
     {
-        var sanitised = MailHtml.Prepare("<p>Logo <img src=\"cid:logo@client.test\"> and <img src=\"https://tracker.test/p.png\"> <img src=\"cid:unknown@x\"></p>", withText: false).Html!;
+        var sanitised = SafeHtml.Prepare("<p>Logo <img src=\"cid:logo@client.test\"> and <img src=\"https://tracker.test/p.png\"> <img src=\"cid:unknown@x\"></p>", withText: false).Html!;
         var inline = new Dictionary<string, string> { ["logo@client.test"] = "/files/7", ["logo@client.test\" onerror=\"x"] = "/files/8" };
 
-        var blocked = MailHtml.ForFrame(sanitised, inline, showRemoteImages: false)!;
-        var allowed = MailHtml.ForFrame(sanitised, inline, showRemoteImages: true)!;
+        var blocked = SafeHtml.ForFrame(sanitised, inline, showRemoteImages: false)!;
+        var allowed = SafeHtml.ForFrame(sanitised, inline, showRemoteImages: true)!;
 
         Assert.Contains("<img src=\"/files/7\">", blocked);
         Assert.DoesNotContain("cid:", blocked);
@@ -211,6 +212,6 @@ public sealed partial class EmailAdapterTest
     public void ForFrame_StoredHtmlPastTheCaps_IsNotRendered()
     {
         // HTML stored before the caps existed is refused at render time too: it is shown as text.
-        Assert.Null(MailHtml.ForFrame(Nested("div", 30_000), new Dictionary<string, string>(), showRemoteImages: false));
+        Assert.Null(SafeHtml.ForFrame(Nested("div", 30_000), new Dictionary<string, string>(), showRemoteImages: false));
     }
 }

@@ -34,15 +34,15 @@ public sealed class Contact
     }
 
     /// <summary>
-    /// Adds an identity. The caller has checked that no other contact owns (kind, address): that rule
-    /// spans contacts, so the database's unique index is its final guard.
+    /// Adds an identity with an address already normalised by its kind's rule
+    /// (<see cref="ChannelDescriptors.Normalize"/>). The caller has checked that no other contact owns
+    /// (kind, address): that rule spans contacts, so the database's unique index is its final guard.
     /// </summary>
-    public Identity AddIdentity(ChannelKind kind, string rawAddress, string? label, Instant at, string? defaultRegion = null)
+    public Identity AddIdentity(ChannelKind kind, string address, string? label, Instant at)
     {
-        var address = IdentityAddress.Normalize(kind, rawAddress, defaultRegion);
         if (identities.Any(i => i.Kind == kind && i.Address == address))
             throw new DomainConflictException("identity.duplicate",
-                $"{Name} already has the {kind} identity {IdentityAddress.Display(kind, address)}.", "address");
+                $"{Name} already has the {kind} identity {address}.", "address");
         var identity = new Identity(Id, kind, address, label, at);
         identities.Add(identity);
         return identity;

@@ -23,13 +23,11 @@ public sealed class Identity
     public long Id { get; private set; }
     public long ContactId { get; private set; }
     public ChannelKind Kind { get; private set; }
-    /// <summary>The canonical form from <see cref="IdentityAddress.Normalize"/>.</summary>
+    /// <summary>The canonical form from the kind's <see cref="AddressRule"/>.</summary>
     public string Address { get; private set; }
     /// <summary>Optional owner's label, e.g. "private phone".</summary>
     public string? Label { get; private set; }
     public Instant AddedAt { get; private set; }
-
-    public string DisplayAddress => IdentityAddress.Display(Kind, Address);
 
     internal void MoveTo(long contactId) => ContactId = contactId;
 }

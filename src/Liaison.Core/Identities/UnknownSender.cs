@@ -29,8 +29,6 @@ public sealed class UnknownSender
     public Instant LastSeenAt { get; private set; }
     public int MessageCount { get; private set; }
 
-    public string DisplayAddress => IdentityAddress.Display(Kind, Address);
-
     public void RecordMessage(Instant at, string? displayName)
     {
         MessageCount++;

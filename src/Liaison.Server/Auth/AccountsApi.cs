@@ -139,7 +139,7 @@ public static class AccountsApi
         var inviter = await Current(db).AsNoTracking().FirstOrDefaultAsync(m => m.Id == inviterId, ct);
         if (inviter?.Role != MemberRole.Owner)
             throw new DomainRuleException("members.invite.owner-only", "Only the owner invites team members.");
-        var email = IdentityAddress.Normalize(ChannelKind.Email, request.Email);
+        var email = AddressRules.EmailAddress(request.Email);
         if (await Current(db).AnyAsync(m => m.Email == email, ct))
             throw new DomainConflictException("members.invite.already-member", $"{email} is already a member.", "email");
         var (invitation, plain) = Invitation.Create(inviter.WorkspaceId, email, request.DisplayName, now);

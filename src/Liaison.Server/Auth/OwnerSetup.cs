@@ -31,7 +31,7 @@ public sealed class OwnerSetup(LiaisonDb db, UserManager<User> users, IClock clo
     {
         if (await db.Members.AnyAsync(ct))
             throw new DomainConflictException("setup.already-done", "Liaison is already set up: an owner exists. Sign in, or invite team members from Settings.");
-        var normalized = IdentityAddress.Normalize(Core.Channels.ChannelKind.Email, email);
+        var normalized = AddressRules.EmailAddress(email);
         var now = clock.GetCurrentInstant();
         return await db.InTransactionAsync(async () =>
         {

@@ -40,7 +40,7 @@ public abstract class LiaisonDb(DbContextOptions options)
     public DbSet<Features.Inbound.InboundDelivery> InboundDeliveries => Set<Features.Inbound.InboundDelivery>();
     public DbSet<Features.Inbound.InboundPayload> InboundPayloads => Set<Features.Inbound.InboundPayload>();
     public DbSet<Features.Inbound.MessageEvent> MessageEvents => Set<Features.Inbound.MessageEvent>();
-    public DbSet<Features.Inbound.MailboxCheckpointRecord> MailboxCheckpoints => Set<Features.Inbound.MailboxCheckpointRecord>();
+    public DbSet<Features.Inbound.ChannelCheckpointRecord> ChannelCheckpoints => Set<Features.Inbound.ChannelCheckpointRecord>();
     public DbSet<AgreementVersionRecord> AgreementVersions => Set<AgreementVersionRecord>();
     public DbSet<AgreementTemplateRecord> AgreementTemplates => Set<AgreementTemplateRecord>();
     public DbSet<Features.Calendar.CalendarVersionRecord> CalendarVersions => Set<Features.Calendar.CalendarVersionRecord>();

@@ -91,7 +91,6 @@ internal sealed class IdentityMapping : IEntityTypeConfiguration<Identity>
         e.Property(i => i.Label).HasMaxLength(100);
         // The rule "an identity belongs to exactly one contact", enforced where races can't slip past it.
         e.HasIndex(i => new { i.Kind, i.Address }).IsUnique();
-        e.Ignore(i => i.DisplayAddress);
     }
 }
 
@@ -103,7 +102,6 @@ internal sealed class UnknownSenderMapping : IEntityTypeConfiguration<UnknownSen
         e.Property(u => u.DisplayName).HasMaxLength(200);
         e.HasIndex(u => new { u.Kind, u.Address }).IsUnique();
         e.HasIndex(u => u.LastSeenAt);
-        e.Ignore(u => u.DisplayAddress);
     }
 }
 

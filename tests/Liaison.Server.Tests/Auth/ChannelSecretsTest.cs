@@ -111,7 +111,7 @@ public class ChannelSecretsTest(LiaisonApps apps)
 
     private static Dictionary<string, string> Form(Dictionary<string, string> settings, params (string Name, string Value)[] changes)
     {
-        var form = settings.Where(s => !ChannelSettingsRules.IsSecret(s.Key)).ToDictionary();
+        var form = settings.Where(s => !Liaison.Channels.Email.EmailDescriptor.Instance.IsSecret(s.Key)).ToDictionary();
         foreach (var (name, value) in changes) form[name] = value;
         return form;
     }

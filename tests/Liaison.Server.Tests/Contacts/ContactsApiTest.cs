@@ -13,12 +13,16 @@ public class ContactsApiTest(LiaisonApps apps)
         var clientId = await ClientsApiTest.NewClient(api, "Normalised");
         var user = ApiCalls.Unique("Zaneta");
         var contact = await ClientsApiTest.NewContact(api, clientId, "Żaneta",
-            ("email", $"{user}@Żółw.PL"), ("telegram", "@" + user), ("viber", $"+48 601 {Random.Shared.Next(100, 999)} {Random.Shared.Next(100, 999)}"));
+            ("email", $"{user}@Żółw.PL"), ("telegram", "@" + user), ("phone", $"+48 601 {Random.Shared.Next(100, 999)} {Random.Shared.Next(100, 999)}"),
+            ("whatsapp", $"+48 602 {Random.Shared.Next(100, 999)} {Random.Shared.Next(100, 999)}"));
 
         var identities = contact["identities"]!.AsArray();
         Assert.Contains(identities, i => i!["address"]!.GetValue<string>() == $"{user.ToLowerInvariant()}@xn--w-uga1v8h.pl"
                                           && i["displayAddress"]!.GetValue<string>() == $"{user.ToLowerInvariant()}@żółw.pl");
-        Assert.Contains(identities, i => i!["kind"]!.GetValue<string>() == "viber" && i["address"]!.GetValue<string>().StartsWith("+48601", StringComparison.Ordinal));
+        Assert.Contains(identities, i => i!["kind"]!.GetValue<string>() == "phone" && i["address"]!.GetValue<string>().StartsWith("+48601", StringComparison.Ordinal));
+        // A WhatsApp number is stored as Meta's wa_id (digits, no "+") and shown as a phone number.
+        Assert.Contains(identities, i => i!["kind"]!.GetValue<string>() == "whatsapp" && i["address"]!.GetValue<string>().StartsWith("48602", StringComparison.Ordinal)
+                                          && i["displayAddress"]!.GetValue<string>().StartsWith("+48 602 ", StringComparison.Ordinal));
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]

@@ -42,6 +42,26 @@ public class StartupGuardsTest
         Assert.Contains("MaxAttempts", failure.ToString());
     }
 
+    [Theory]
+    [InlineData("liaison.example.com")]
+    [InlineData("ftp://liaison.example.com")]
+    [InlineData("/relative/path")]
+    public async Task PublicBaseUrl_NotAnAbsoluteHttpUrl_FailsAtStart_NamingTheSetting(string value)
+    {
+        await using var app = new ConfiguredApp(new() { ["Liaison:PublicBaseUrl"] = value });
+        var failure = Assert.ThrowsAny<Exception>(() => app.Services.GetRequiredService<IOptions<LiaisonOptions>>().Value);
+        Assert.Contains("PublicBaseUrl", failure.ToString());
+    }
+
+    [Fact]
+    public void PublicBaseUrl_Loopback_IsNoPublicAddress()
+    {
+        Assert.False(new LiaisonOptions { PublicBaseUrl = "http://127.0.0.1:5080" }.HasPublicAddress);
+        Assert.False(new LiaisonOptions().HasPublicAddress);
+        Assert.True(new LiaisonOptions { PublicBaseUrl = "https://liaison.example.com/base" }.HasPublicAddress);
+        Assert.Equal(new Uri("https://liaison.example.com/base/"), new LiaisonOptions { PublicBaseUrl = "https://liaison.example.com/base" }.PublicBaseUri);
+    }
+
     [Fact]
     public async Task UnknownChannelIds_AreNotRemembered_MemoryStaysBoundedByTheChannelsThatExist()
     {

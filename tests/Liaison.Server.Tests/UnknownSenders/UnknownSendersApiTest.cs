@@ -36,14 +36,14 @@ public class UnknownSendersApiTest(LiaisonApps apps)
         await api.Post("/api/messages", new { channel = "whatsapp", counterpart = phone, text = "And a photo", occurredAt = "2026-11-21T08:01:00Z" });
         var clientId = await ClientsApiTest.NewClient(api, "Known company");
         var contactId = (await ClientsApiTest.NewContact(api, clientId, "Kasia", ("email", $"{ApiCalls.Unique("k")}@example.com"))).Id();
-        var e164 = new string(phone.Where(c => c == '+' || char.IsDigit(c)).ToArray());
+        var waId = new string(phone.Where(char.IsDigit).ToArray());
         var sender = (await (await api.GetAsync("/api/unknown-senders")).Json(HttpStatusCode.OK)).AsArray()
-            .Single(s => s!["address"]!.GetValue<string>() == e164)!;
+            .Single(s => s!["address"]!.GetValue<string>() == waId)!;
         Assert.Equal(2, sender["messageCount"]!.GetValue<int>());
 
         var contact = await (await api.Post($"/api/unknown-senders/{sender.Id()}/attach", new { contactId })).Json(HttpStatusCode.OK);
 
-        Assert.Contains(contact["identities"]!.AsArray(), i => i!["kind"]!.GetValue<string>() == "whatsapp" && i["address"]!.GetValue<string>() == e164);
+        Assert.Contains(contact["identities"]!.AsArray(), i => i!["kind"]!.GetValue<string>() == "whatsapp" && i["address"]!.GetValue<string>() == waId);
         var timeline = await (await api.GetAsync($"/api/clients/{clientId}/timeline")).Json(HttpStatusCode.OK);
         Assert.Equal(["And a photo", "Here is my private number"], timeline["items"]!.AsArray().Select(i => i!["text"]!.GetValue<string>()));
     }

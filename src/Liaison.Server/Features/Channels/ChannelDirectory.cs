@@ -14,7 +14,7 @@ namespace Liaison.Server.Features.Channels;
 /// channel ids, loaded at most once per freshness period: a flood of random <c>/hooks/{id}</c> calls
 /// neither turns into a flood of queries nor grows memory, which stays bounded by the channels that exist.
 /// </summary>
-public sealed class ChannelDirectory(IEnumerable<IChannelAdapter> adapters, IDbContextFactory<LiaisonDb> dbs, ChannelSettingsProtector protector, IClock clock)
+public sealed class ChannelDirectory(IEnumerable<IChannelAdapter> adapters, ChannelDescriptors descriptors, IDbContextFactory<LiaisonDb> dbs, ChannelSettingsProtector protector, IClock clock)
 {
     private static readonly Duration FreshFor = Duration.FromSeconds(30);
     private readonly Dictionary<ChannelKind, IChannelAdapter> byKind = adapters.ToDictionary(a => a.Kind);
@@ -23,12 +23,16 @@ public sealed class ChannelDirectory(IEnumerable<IChannelAdapter> adapters, IDbC
 
     private sealed record ExistingIds(HashSet<long> Ids, Instant LoadedAt);
 
-    public sealed record Entry(long ChannelId, IChannelAdapter? Adapter, ChannelSettings Settings, bool Connected, Instant LoadedAt)
+    /// <param name="Descriptor">what the channel's kind is (how its addresses are written); null for an unknown channel.</param>
+    public sealed record Entry(long ChannelId, IChannelAdapter? Adapter, ChannelSettings Settings, bool Connected, Instant LoadedAt, ChannelDescriptor? Descriptor = null)
     {
         public bool Exists => Adapter is not null && Connected;
     }
 
     public IReadOnlyCollection<ChannelKind> Kinds => byKind.Keys;
+
+    /// <summary>What each kind is: its settings, addresses, threads.</summary>
+    public ChannelDescriptors Descriptors => descriptors;
 
     public IChannelAdapter? AdapterFor(ChannelKind kind) => byKind.GetValueOrDefault(kind);
 
@@ -52,7 +56,8 @@ public sealed class ChannelDirectory(IEnumerable<IChannelAdapter> adapters, IDbC
             channel is null ? null : AdapterFor(channel.Kind),
             settings is null ? ChannelSettings.Empty : protector.Unprotect(settings.Protected),
             channel is { DisconnectedAt: null },
-            now);
+            now,
+            channel is null ? null : descriptors.For(channel.Kind));
         cache[channelId] = entry;
         return entry;
     }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Liaison.Core;
+using Liaison.Core.Channels;
 using Liaison.Core.Inbound;
 using Liaison.Server.Data;
 using Liaison.Server.Features.Inbound;
@@ -17,7 +18,7 @@ public static class EditChannelSettings
 {
     /// <summary>
     /// The channel's settings, the same names as when connecting, replacing the stored ones: a setting
-    /// left out is removed. A secret (a password, a token: <see cref="ChannelSettingsRules.IsSecret"/>)
+    /// left out is removed. A secret (a password, a token: <see cref="ChannelDescriptor.IsSecret"/>)
     /// that is left out or empty keeps its stored value, since it is never shown to be sent back; an
     /// explicit null removes it.
     /// </summary>
@@ -34,33 +35,36 @@ public static class EditChannelSettings
         return channels;
     }
 
-    public static async Task<Results<Ok<SettingsView>, NotFound>> Get(long id, LiaisonDb db, ChannelSettingsProtector protector, CancellationToken ct)
+    public static async Task<Results<Ok<SettingsView>, NotFound>> Get(long id, LiaisonDb db, ChannelSettingsProtector protector, ChannelDescriptors descriptors, CancellationToken ct)
     {
         var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (channel is null) return TypedResults.NotFound();
         var stored = await StoredAsync(db, protector, id, ct);
+        var descriptor = descriptors.For(channel.Kind);
         return TypedResults.Ok(new SettingsView(channel.Id, channel.Kind.Value, channel.Name,
-            new SortedDictionary<string, string>(stored.Values.Where(v => !ChannelSettingsRules.IsSecret(v.Key)).ToDictionary(), StringComparer.Ordinal),
-            stored.Values.Keys.Where(ChannelSettingsRules.IsSecret).Order(StringComparer.Ordinal).ToList()));
+            new SortedDictionary<string, string>(stored.Values.Where(v => !descriptor.IsSecret(v.Key)).ToDictionary(), StringComparer.Ordinal),
+            stored.Values.Keys.Where(descriptor.IsSecret).Order(StringComparer.Ordinal).ToList()));
     }
 
     /// <summary>
     /// Checks the new settings as connecting does (a bad one is refused naming its field, and nothing
-    /// changes), stores them, and restarts the channel's pull with them. A mailbox keeps its
-    /// checkpoints unless the IMAP host or user changed, which makes it another mailbox.
+    /// changes), stores them, and restarts the channel's pull with them. The channel keeps its
+    /// checkpoints unless its descriptor says the settings now name another account
+    /// (<see cref="ChannelDescriptor.SameAccount"/>: for a mailbox, another IMAP host or user).
     /// </summary>
     public static async Task<Results<Ok<ChannelsApi.ChannelView>, NotFound>> Handle(long id, Request request, LiaisonDb db, ChannelDirectory directory,
-        ChannelSettingsProtector protector, PullingChannels pulling, CancellationToken ct)
+        ChannelSettingsProtector protector, PullingChannels pulling, ChannelDescriptors descriptors, CancellationToken ct)
     {
         var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (channel is null) return TypedResults.NotFound();
         if (channel.DisconnectedAt is not null)
             throw new DomainConflictException("channel.disconnected", "This channel is disconnected; its settings can no longer be changed. Connect it again instead.");
         var stored = await StoredAsync(db, protector, id, ct);
-        var (edited, kept) = Merge(stored, request.Settings ?? []);
-        ChannelSettingsRules.Check(channel.Kind, edited);
-        ChannelSettingsRules.CheckKeptSecrets(channel.Kind, stored, new ChannelSettings(edited), kept);
-        var anotherMailbox = !DatabaseMailboxCheckpoints.SameMailbox(stored, new ChannelSettings(edited));
+        var descriptor = descriptors.For(channel.Kind);
+        var (edited, kept) = Merge(descriptor, stored, request.Settings ?? []);
+        descriptor.Check(edited);
+        descriptor.CheckKeptSecrets(stored, new ChannelSettings(edited), kept);
+        var anotherAccount = !descriptor.SameAccount(stored, new ChannelSettings(edited));
 
         await pulling.ChangeStoppedAsync(id, async () =>
         {
@@ -69,24 +73,25 @@ public static class EditChannelSettings
                 var record = await db.ChannelSettings.FirstOrDefaultAsync(s => s.ChannelId == id, ct);
                 if (record is null) db.ChannelSettings.Add(new ChannelSettingsRecord(id, protector.Protect(edited)));
                 else record.Replace(protector.Protect(edited));
-                if (anotherMailbox) await DatabaseMailboxCheckpoints.ForgetAsync(db, id, ct);
+                if (anotherAccount) await DatabaseChannelCheckpoints.ForgetAsync(db, id, ct);
                 return true;
             }, ct);
             directory.Forget(id);
         }, ct);
 
         return TypedResults.Ok(new ChannelsApi.ChannelView(channel.Id, channel.Kind.Value, channel.Name, channel.ConnectedAt, channel.DisconnectedAt,
-            $"/hooks/{channel.Id}", edited.Keys.Order(StringComparer.Ordinal).ToList(), pulling.Fetches(channel.Kind), pulling.StatusOf(channel.Id, channel.Kind)));
+            $"/hooks/{channel.Id}", edited.Keys.Order(StringComparer.Ordinal).ToList(),
+            descriptor.ReceivesBy(new ChannelSettings(edited)).HasFlag(Receiving.Pulling), pulling.StatusOf(channel.Id, channel.Kind)));
     }
 
     /// <returns>the edited settings, and the names of the secrets in them that were kept from the stored ones.</returns>
-    private static (Dictionary<string, string> Edited, IReadOnlySet<string> Kept) Merge(ChannelSettings stored, Dictionary<string, string?> given)
+    private static (Dictionary<string, string> Edited, IReadOnlySet<string> Kept) Merge(ChannelDescriptor descriptor, ChannelSettings stored, Dictionary<string, string?> given)
     {
         var edited = new Dictionary<string, string>(StringComparer.Ordinal);
         var keptSecrets = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, value) in given)
         {
-            if (ChannelSettingsRules.IsSecret(name))
+            if (descriptor.IsSecret(name))
             {
                 if (!string.IsNullOrWhiteSpace(value)) edited[name] = value;
                 else if (value is not null && stored[name] is { } kept && keptSecrets.Add(name)) edited[name] = kept;
@@ -97,7 +102,7 @@ public static class EditChannelSettings
             }
         }
         foreach (var (name, value) in stored.Values)
-            if (ChannelSettingsRules.IsSecret(name) && !given.ContainsKey(name) && keptSecrets.Add(name)) edited[name] = value;
+            if (descriptor.IsSecret(name) && !given.ContainsKey(name) && keptSecrets.Add(name)) edited[name] = value;
         return (edited, keptSecrets);
     }
 

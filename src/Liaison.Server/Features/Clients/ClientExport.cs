@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Liaison.Core.Channels;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -28,7 +29,7 @@ public sealed record ClientExport(
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     }.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
 
-    public static async Task<ClientExport?> BuildAsync(LiaisonDb db, long clientId, Instant now, CancellationToken ct)
+    public static async Task<ClientExport?> BuildAsync(LiaisonDb db, ChannelDescriptors channels, long clientId, Instant now, CancellationToken ct)
     {
         var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, ct);
         if (client is null) return null;
@@ -40,7 +41,7 @@ public sealed record ClientExport(
             .ToListAsync(ct);
         return new ClientExport(
             now,
-            ClientView.From(client, contacts),
+            ClientView.From(client, contacts, channels),
             messages.Select(m => new MessageRecord(m.Id, m.ContactId, m.ConversationId, m.ChannelKind.Value, m.Direction.ToString().ToLowerInvariant(),
                 m.CounterpartAddress, m.Subject, m.Text, m.Html, m.OccurredAt, m.RecordedAt, m.ProviderMessageId)).ToList(),
             notes.Select(n => new NoteRecord(n.Id, n.Kind.ToString().ToLowerInvariant(), n.Source.Value, n.Text, n.OccurredAt, n.RecordedAt)).ToList(),

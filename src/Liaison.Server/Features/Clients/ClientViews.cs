@@ -1,3 +1,4 @@
+using Liaison.Core.Channels;
 using Liaison.Core.Clients;
 using Liaison.Core.Contacts;
 using Liaison.Core.Identities;
@@ -8,13 +9,13 @@ namespace Liaison.Server.Features.Clients;
 
 public sealed record IdentityView(long Id, string Kind, string Address, string DisplayAddress, string? Label)
 {
-    public static IdentityView From(Identity i) => new(i.Id, i.Kind.Value, i.Address, i.DisplayAddress, i.Label);
+    public static IdentityView From(Identity i, ChannelDescriptors channels) => new(i.Id, i.Kind.Value, i.Address, channels.Display(i.Kind, i.Address), i.Label);
 }
 
 public sealed record ContactView(long Id, long ClientId, string Name, string? Role, IReadOnlyList<IdentityView> Identities)
 {
-    public static ContactView From(Contact c) =>
-        new(c.Id, c.ClientId, TextSafety.Shown(c.Name), c.Role, c.Identities.OrderBy(i => i.Kind.Value).ThenBy(i => i.Address).Select(IdentityView.From).ToList());
+    public static ContactView From(Contact c, ChannelDescriptors channels) =>
+        new(c.Id, c.ClientId, TextSafety.Shown(c.Name), c.Role, c.Identities.OrderBy(i => i.Kind.Value).ThenBy(i => i.Address).Select(i => IdentityView.From(i, channels)).ToList());
 }
 
 public sealed record ClientSummary(long Id, string Name, string? About, Instant? LastActivityAt, Instant? ArchivedAt);
@@ -23,7 +24,10 @@ public sealed record ClientView(
     long Id, string Name, string? About, long? ResponsibleMemberId, Instant CreatedAt, Instant? ArchivedAt,
     Instant? LastActivityAt, IReadOnlyList<ContactView> Contacts)
 {
-    public static ClientView From(Client c, IEnumerable<Contact> contacts) =>
+    /// <summary>A client just made, with no contacts yet.</summary>
+    public static ClientView New(Client c) => new(c.Id, TextSafety.Shown(c.Name), c.About, c.ResponsibleMemberId, c.CreatedAt, c.ArchivedAt, c.LastActivityAt, []);
+
+    public static ClientView From(Client c, IEnumerable<Contact> contacts, ChannelDescriptors channels) =>
         new(c.Id, TextSafety.Shown(c.Name), c.About, c.ResponsibleMemberId, c.CreatedAt, c.ArchivedAt, c.LastActivityAt,
-            contacts.OrderBy(x => x.Name).Select(ContactView.From).ToList());
+            contacts.OrderBy(x => x.Name).Select(x => ContactView.From(x, channels)).ToList());
 }

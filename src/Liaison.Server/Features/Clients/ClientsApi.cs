@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Liaison.Core;
+using Liaison.Core.Channels;
 using Liaison.Core.Clients;
 using Liaison.Server.Data;
 using Microsoft.AspNetCore.Authorization;
@@ -29,8 +30,8 @@ public static class ClientsApi
             .WithDescription("Archives the client. With permanent=true&confirm=true deletes an archived client for good (the owner only); " +
                              "a client with messages also needs export=true, which writes an export file first and returns it.");
         clients.MapPost("/{id:long}/restore", Restore);
-        clients.MapGet("/{id:long}/export", async Task<Results<Ok<ClientExport>, NotFound>> (long id, LiaisonDb db, IClock clock, CancellationToken ct) =>
-            await ClientExport.BuildAsync(db, id, clock.GetCurrentInstant(), ct) is { } export ? TypedResults.Ok(export) : TypedResults.NotFound())
+        clients.MapGet("/{id:long}/export", async Task<Results<Ok<ClientExport>, NotFound>> (long id, LiaisonDb db, ChannelDescriptors channels, IClock clock, CancellationToken ct) =>
+            await ClientExport.BuildAsync(db, channels, id, clock.GetCurrentInstant(), ct) is { } export ? TypedResults.Ok(export) : TypedResults.NotFound())
             .RequireAuthorization(Auth.AuthServices.OwnerPolicy);
         return api;
     }
@@ -41,7 +42,7 @@ public static class ClientsApi
         if (request.ResponsibleMemberId is { } member) client.Update(client.Name, client.About, await RequireMember(db, member, ct));
         db.Clients.Add(client);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/clients/{client.Id}", ClientView.From(client, []));
+        return TypedResults.Created($"/api/clients/{client.Id}", ClientView.New(client));
     }
 
     /// <summary>Active clients by most recent activity; <paramref name="search"/> matches any part of the name, any case, any script.</summary>
@@ -61,26 +62,26 @@ public static class ClientsApi
         return TypedResults.Ok(list);
     }
 
-    public static async Task<Results<Ok<ClientView>, NotFound>> Get(long id, LiaisonDb db, CancellationToken ct)
+    public static async Task<Results<Ok<ClientView>, NotFound>> Get(long id, LiaisonDb db, ChannelDescriptors channels, CancellationToken ct)
     {
         var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (client is null) return TypedResults.NotFound();
         var contacts = await db.Contacts.AsNoTracking().Include(c => c.Identities).Where(c => c.ClientId == id).ToListAsync(ct);
-        return TypedResults.Ok(ClientView.From(client, contacts));
+        return TypedResults.Ok(ClientView.From(client, contacts, channels));
     }
 
-    public static async Task<Results<Ok<ClientView>, NotFound>> Update(long id, SaveClient request, LiaisonDb db, CancellationToken ct)
+    public static async Task<Results<Ok<ClientView>, NotFound>> Update(long id, SaveClient request, LiaisonDb db, ChannelDescriptors channels, CancellationToken ct)
     {
         var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == id, ct);
         if (client is null) return TypedResults.NotFound();
         var responsible = request.ResponsibleMemberId is { } member ? await RequireMember(db, member, ct) : (long?)null;
         client.Update(request.Name!, request.About, responsible);
         await db.SaveChangesAsync(ct);
-        return await Get(id, db, ct);
+        return await Get(id, db, channels, ct);
     }
 
     public static async Task<Results<NoContent, Ok<ClientExport>, NotFound>> Delete(
-        long id, bool? permanent, bool? confirm, bool? export, LiaisonDb db, IClock clock, IOptions<LiaisonOptions> options, CancellationToken ct)
+        long id, bool? permanent, bool? confirm, bool? export, LiaisonDb db, ChannelDescriptors channels, IClock clock, IOptions<LiaisonOptions> options, CancellationToken ct)
     {
         var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == id, ct);
         if (client is null) return TypedResults.NotFound();
@@ -99,7 +100,7 @@ public static class ClientsApi
         if (export == true)
         {
             // The export is on disk before anything is deleted, so a dropped connection loses nothing.
-            written = await ClientExport.BuildAsync(db, id, clock.GetCurrentInstant(), ct);
+            written = await ClientExport.BuildAsync(db, channels, id, clock.GetCurrentInstant(), ct);
             var folder = Path.Combine(options.Value.FullDataDirectory, "exports");
             PrivateFiles.CreateDirectory(folder);
             var path = Path.Combine(folder, $"client-{id}-{clock.GetCurrentInstant().ToUnixTimeSeconds()}.json");
@@ -119,13 +120,13 @@ public static class ClientsApi
         return written is null ? TypedResults.NoContent() : TypedResults.Ok(written);
     }
 
-    public static async Task<Results<Ok<ClientView>, NotFound>> Restore(long id, LiaisonDb db, CancellationToken ct)
+    public static async Task<Results<Ok<ClientView>, NotFound>> Restore(long id, LiaisonDb db, ChannelDescriptors channels, CancellationToken ct)
     {
         var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == id, ct);
         if (client is null) return TypedResults.NotFound();
         client.Restore();
         await db.SaveChangesAsync(ct);
-        return await Get(id, db, ct);
+        return await Get(id, db, channels, ct);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Liaison.Core;
+using Liaison.Core.Channels;
 using Liaison.Core.Contacts;
 using Liaison.Server.Data;
 using Liaison.Server.Features.Clients;
@@ -20,20 +21,20 @@ public static class ContactsApi
     public static RouteGroupBuilder MapContacts(this RouteGroupBuilder api)
     {
         var contacts = api.MapGroup("/clients/{clientId:long}/contacts").WithTags("Contacts");
-        contacts.MapPost("/", (long clientId, SaveContact request, LiaisonDb db, IClock clock, IOptions<LiaisonOptions> options, CancellationToken ct) =>
-            Add(db, clientId, request, options.Value.DefaultPhoneRegion, clock.GetCurrentInstant(), ct));
+        contacts.MapPost("/", (long clientId, SaveContact request, LiaisonDb db, ChannelDescriptors channels, IClock clock, IOptions<LiaisonOptions> options, CancellationToken ct) =>
+            Add(db, channels, clientId, request, options.Value.DefaultPhoneRegion, clock.GetCurrentInstant(), ct));
         contacts.MapPut("/{contactId:long}", Update);
         contacts.MapDelete("/{contactId:long}", Remove);
-        contacts.MapPost("/{contactId:long}/identities", (long clientId, long contactId, NewIdentity request, LiaisonDb db, IClock clock, IOptions<LiaisonOptions> options, CancellationToken ct) =>
-            AddIdentity(db, clientId, contactId, request, options.Value.DefaultPhoneRegion, clock.GetCurrentInstant(), ct));
+        contacts.MapPost("/{contactId:long}/identities", (long clientId, long contactId, NewIdentity request, LiaisonDb db, ChannelDescriptors channels, IClock clock, IOptions<LiaisonOptions> options, CancellationToken ct) =>
+            AddIdentity(db, channels, clientId, contactId, request, options.Value.DefaultPhoneRegion, clock.GetCurrentInstant(), ct));
         contacts.MapDelete("/{contactId:long}/identities/{identityId:long}", RemoveIdentity);
-        api.MapPost("/contacts/{targetContactId:long}/merge", (long targetContactId, MergeContacts request, LiaisonDb db, CancellationToken ct) =>
-            Merge(db, targetContactId, request.SourceContactId, ct)).WithTags("Contacts")
+        api.MapPost("/contacts/{targetContactId:long}/merge", (long targetContactId, MergeContacts request, LiaisonDb db, ChannelDescriptors channels, CancellationToken ct) =>
+            Merge(db, channels, targetContactId, request.SourceContactId, ct)).WithTags("Contacts")
             .WithDescription("Merges the source contact into the target: identities and messages move; the source is removed.");
         return api;
     }
 
-    public static async Task<Results<Created<ContactView>, NotFound>> Add(LiaisonDb db, long clientId, SaveContact request, string? region, Instant now, CancellationToken ct)
+    public static async Task<Results<Created<ContactView>, NotFound>> Add(LiaisonDb db, ChannelDescriptors channels, long clientId, SaveContact request, string? region, Instant now, CancellationToken ct)
     {
         if (!await db.Clients.AnyAsync(c => c.Id == clientId, ct)) return TypedResults.NotFound();
         var contact = await db.InTransactionAsync(async () =>
@@ -46,7 +47,7 @@ public static class ContactsApi
             {
                 try
                 {
-                    await IdentityOwnership.AssignAsync(db, contact, RequestValues.Kind(identity.Kind, "kind"), identity.Address ?? "", identity.Label, region, now, ct);
+                    await IdentityOwnership.AssignAsync(db, channels, contact, RequestValues.Kind(identity.Kind, "kind"), identity.Address ?? "", identity.Label, region, now, ct);
                 }
                 catch (DomainRuleException e)
                 {
@@ -58,16 +59,16 @@ public static class ContactsApi
             }
             return contact;
         }, ct);
-        return TypedResults.Created($"/api/clients/{clientId}/contacts/{contact.Id}", ContactView.From(contact));
+        return TypedResults.Created($"/api/clients/{clientId}/contacts/{contact.Id}", ContactView.From(contact, channels));
     }
 
-    public static async Task<Results<Ok<ContactView>, NotFound>> Update(long clientId, long contactId, SaveContact request, LiaisonDb db, CancellationToken ct)
+    public static async Task<Results<Ok<ContactView>, NotFound>> Update(long clientId, long contactId, SaveContact request, LiaisonDb db, ChannelDescriptors channels, CancellationToken ct)
     {
         var contact = await db.Contacts.Include(c => c.Identities).FirstOrDefaultAsync(c => c.Id == contactId && c.ClientId == clientId, ct);
         if (contact is null) return TypedResults.NotFound();
         contact.Update(request.Name!, request.Role);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ContactView.From(contact));
+        return TypedResults.Ok(ContactView.From(contact, channels));
     }
 
     /// <summary>A contact with history cannot be removed (its messages would lose their sender): merge it instead.</summary>
@@ -82,13 +83,13 @@ public static class ContactsApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<Results<Created<IdentityView>, NotFound>> AddIdentity(LiaisonDb db, long clientId, long contactId, NewIdentity request, string? region, Instant now, CancellationToken ct)
+    public static async Task<Results<Created<IdentityView>, NotFound>> AddIdentity(LiaisonDb db, ChannelDescriptors channels, long clientId, long contactId, NewIdentity request, string? region, Instant now, CancellationToken ct)
     {
         var contact = await db.Contacts.Include(c => c.Identities).FirstOrDefaultAsync(c => c.Id == contactId && c.ClientId == clientId, ct);
         if (contact is null) return TypedResults.NotFound();
         var identity = await db.InTransactionAsync(() =>
-            IdentityOwnership.AssignAsync(db, contact, RequestValues.Kind(request.Kind, "kind"), request.Address ?? "", request.Label, region, now, ct), ct);
-        return TypedResults.Created($"/api/clients/{clientId}/contacts/{contactId}/identities/{identity.Id}", IdentityView.From(identity));
+            IdentityOwnership.AssignAsync(db, channels, contact, RequestValues.Kind(request.Kind, "kind"), request.Address ?? "", request.Label, region, now, ct), ct);
+        return TypedResults.Created($"/api/clients/{clientId}/contacts/{contactId}/identities/{identity.Id}", IdentityView.From(identity, channels));
     }
 
     public static async Task<Results<NoContent, NotFound>> RemoveIdentity(long clientId, long contactId, long identityId, LiaisonDb db, CancellationToken ct)
@@ -105,7 +106,7 @@ public static class ContactsApi
     /// the target (and to the target's client, into the matching conversations there); the source's
     /// client keeps its notes, which are about the client rather than the person.
     /// </summary>
-    public static async Task<Results<Ok<ContactView>, NotFound>> Merge(LiaisonDb db, long targetId, long sourceId, CancellationToken ct)
+    public static async Task<Results<Ok<ContactView>, NotFound>> Merge(LiaisonDb db, ChannelDescriptors channels, long targetId, long sourceId, CancellationToken ct)
     {
         var contacts = await db.Contacts.Include(c => c.Identities).Where(c => c.Id == targetId || c.Id == sourceId).ToListAsync(ct);
         var target = contacts.FirstOrDefault(c => c.Id == targetId);
@@ -124,6 +125,6 @@ public static class ContactsApi
             db.Contacts.Remove(source);
             return true;
         }, ct);
-        return TypedResults.Ok(ContactView.From(target));
+        return TypedResults.Ok(ContactView.From(target, channels));
     }
 }

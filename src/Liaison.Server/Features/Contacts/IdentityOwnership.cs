@@ -16,10 +16,10 @@ namespace Liaison.Server.Features.Contacts;
 /// </summary>
 public static class IdentityOwnership
 {
-    public static async Task<Identity> AssignAsync(LiaisonDb db, Contact contact, ChannelKind kind, string rawAddress, string? label,
+    public static async Task<Identity> AssignAsync(LiaisonDb db, ChannelDescriptors channels, Contact contact, ChannelKind kind, string rawAddress, string? label,
         string? defaultRegion, Instant now, CancellationToken ct)
     {
-        var address = IdentityAddress.Normalize(kind, rawAddress, defaultRegion);
+        var address = channels.Normalize(kind, rawAddress, defaultRegion);
         var owner = await db.ContactIdentities.AsNoTracking()
             .Where(i => i.Kind == kind && i.Address == address)
             .Join(db.Contacts, i => i.ContactId, c => c.Id, (i, c) => new { c.Id, c.Name, c.ClientId })
@@ -27,7 +27,7 @@ public static class IdentityOwnership
             .FirstOrDefaultAsync(ct);
         if (owner is not null && owner.Id != contact.Id)
             throw new DomainConflictException("identity.owned-by-another-contact",
-                $"{IdentityAddress.Display(kind, address)} already belongs to {owner.Name} ({owner.Client}), contact {owner.Id}. Merge the two contacts instead.",
+                $"{channels.Display(kind, address)} already belongs to {owner.Name} ({owner.Client}), contact {owner.Id}. Merge the two contacts instead.",
                 "address");
         var identity = contact.AddIdentity(kind, address, label, now);
 

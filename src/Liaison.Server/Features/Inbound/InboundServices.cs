@@ -1,5 +1,3 @@
-using Liaison.Channels.Email;
-using Liaison.Channels.WhatsApp;
 using Liaison.Core.Background;
 using Liaison.Core.Inbound;
 using Liaison.Server.Features.Channels;
@@ -9,13 +7,16 @@ namespace Liaison.Server.Features.Inbound;
 
 public static class InboundServices
 {
-    /// <summary>The inbound pipeline and the channels that feed it: each channel registers with one line.</summary>
+    /// <summary>
+    /// The inbound pipeline the channels feed. The channels themselves register in Program.cs, one
+    /// line each (<c>AddEmailChannel()</c>), with their descriptors; this knows none of them.
+    /// </summary>
     public static IServiceCollection AddLiaisonInbound(this IServiceCollection services)
     {
-        services.AddWhatsAppChannel();
-        services.AddSingleton(sp => new MailLimits { MaxAttachmentsPerMessage = sp.GetRequiredService<IOptions<LiaisonOptions>>().Value.Inbound.MaxAttachmentsPerMessage });
-        services.AddEmailChannel();
-
+        // The e-mail channel's attachment cap is the server's Liaison:Inbound setting (registered
+        // before the channel's own default, which it then leaves alone).
+        services.AddSingleton(sp => new Liaison.Channels.Email.MailLimits { MaxAttachmentsPerMessage = sp.GetRequiredService<IOptions<LiaisonOptions>>().Value.Inbound.MaxAttachmentsPerMessage });
+        services.AddSingleton<Core.Channels.ChannelDescriptors>();
         services.AddSingleton<ChannelSettingsProtector>();
         services.AddSingleton<ChannelDirectory>();
         services.AddSingleton<LiveUpdates>();
@@ -27,7 +28,7 @@ public static class InboundServices
         services.AddSingleton<DeliveryProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryProcessor>());
         services.AddSingleton<IInboundSink, InboundSink>();
-        services.AddSingleton<IMailboxCheckpoints, DatabaseMailboxCheckpoints>();
+        services.AddSingleton<IChannelCheckpoints, DatabaseChannelCheckpoints>();
         services.AddSingleton<PullingChannels>();
         services.AddHostedService(sp => sp.GetRequiredService<PullingChannels>());
         return services;

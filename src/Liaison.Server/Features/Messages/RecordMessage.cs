@@ -45,17 +45,17 @@ public static class RecordMessage
 
     public static RouteGroupBuilder MapMessages(this RouteGroupBuilder api)
     {
-        api.MapPost("/messages", async Task<Created<Recorded>> (Request request, LiaisonDb db, IClock clock, IOptions<LiaisonOptions> options, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct) =>
+        api.MapPost("/messages", async Task<Created<Recorded>> (Request request, LiaisonDb db, IClock clock, IOptions<LiaisonOptions> options, ChannelDescriptors channels, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct) =>
         {
             var kind = RequestValues.Kind(request.Channel, "channel");
             // HTML from outside is sanitised like mail's (no scripts, forms, remote loads) before anyone
             // renders it, within the same caps; a dropped request stops it.
-            var html = request.Html is null ? null : Liaison.Channels.Email.MailHtml.Prepare(request.Html, withText: string.IsNullOrWhiteSpace(request.Text), ct);
+            var html = request.Html is null ? null : Liaison.Html.SafeHtml.Prepare(request.Html, withText: string.IsNullOrWhiteSpace(request.Text), ct);
             var channelId = await Channels.HistoryChannels.ApiAsync(db, user.WorkspaceId(), clock.GetCurrentInstant(), ct);
             var incoming = new Incoming(
                 channelId, kind,
                 request.Direction is null ? MessageDirection.Inbound : RequestValues.Enum<MessageDirection>(request.Direction, "direction"),
-                IdentityAddress.Normalize(kind, request.Counterpart, options.Value.DefaultPhoneRegion) is var address ? address : "",
+                channels.Normalize(kind, request.Counterpart, options.Value.DefaultPhoneRegion) is var address ? address : "",
                 request.CounterpartName,
                 string.IsNullOrWhiteSpace(request.Text) ? html?.Text ?? request.Text ?? "" : request.Text,
                 request.OccurredAt is null ? clock.GetCurrentInstant() : RequestValues.Instant(request.OccurredAt, "occurredAt"),

@@ -96,7 +96,7 @@ public sealed class OutboundQueue(
                 // (an e-mail thread), else the chat with the recipient.
                 var thread = conversation is null
                     ? await MessagePlacement.ConversationFor(db, clientId, channel.Kind,
-                        draft.ProviderMessageId ?? MessagePlacement.DefaultThreadKey(channel.Kind, to.Address), draft.Content.Subject, now, ct)
+                        directory.Descriptors.For(channel.Kind).NewConversationKey(to.Address, draft.ProviderMessageId), draft.Content.Subject, now, ct)
                     : await db.Conversations.FirstAsync(c => c.Id == conversation.Id, ct);
                 thread.RecordMessage(now);
                 var message = new Message(channel.Kind, MessageDirection.Outbound, to.Address, draft.Content.Text, now, now, channelId, draft.Content.Subject,
@@ -146,7 +146,7 @@ public sealed class OutboundQueue(
         return references;
     }
 
-    private static async Task<(string Address, long ContactId)> Recipient(LiaisonDb db, long clientId, Core.Channels.ChannelKind kind, string? requested, string? region, CancellationToken ct)
+    private async Task<(string Address, long ContactId)> Recipient(LiaisonDb db, long clientId, Core.Channels.ChannelKind kind, string? requested, string? region, CancellationToken ct)
     {
         var identities = db.ContactIdentities.AsNoTracking().Where(i => i.Kind == kind)
             .Join(db.Contacts.Where(c => c.ClientId == clientId), i => i.ContactId, c => c.Id, (i, c) => new { i.Address, i.ContactId, i.Id });
@@ -157,7 +157,7 @@ public sealed class OutboundQueue(
             return (first.Address, first.ContactId);
         }
         string address;
-        try { address = IdentityAddress.Normalize(kind, requested, region); }
+        try { address = directory.Descriptors.Normalize(kind, requested, region); }
         catch (DomainRuleException e) { throw new DomainRuleException(e.Rule, e.Message, "to"); }
         var owner = await identities.FirstOrDefaultAsync(i => i.Address == address, ct)
             ?? throw new DomainRuleException("message.recipient.unknown", $"'{requested}' is not an address of a contact of this client.", "to");

@@ -1014,6 +1014,29 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.ToTable("channel_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.ChannelCheckpointRecord", b =>
+                {
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("value");
+
+                    b.HasKey("ChannelId", "Key")
+                        .HasName("pk_channel_checkpoints");
+
+                    b.ToTable("channel_checkpoints", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Inbound.InboundDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -1101,39 +1124,6 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasName("pk_inbound_payloads");
 
                     b.ToTable("inbound_payloads", (string)null);
-                });
-
-            modelBuilder.Entity("Liaison.Server.Features.Inbound.MailboxCheckpointRecord", b =>
-                {
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("channel_id");
-
-                    b.Property<string>("Folder")
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)")
-                        .HasColumnName("folder");
-
-                    b.Property<long>("BackfillUpTo")
-                        .HasColumnType("bigint")
-                        .HasColumnName("backfill_up_to");
-
-                    b.Property<long?>("HighestModSeq")
-                        .HasColumnType("bigint")
-                        .HasColumnName("highest_mod_seq");
-
-                    b.Property<long>("LastUid")
-                        .HasColumnType("bigint")
-                        .HasColumnName("last_uid");
-
-                    b.Property<long>("UidValidity")
-                        .HasColumnType("bigint")
-                        .HasColumnName("uid_validity");
-
-                    b.HasKey("ChannelId", "Folder")
-                        .HasName("pk_mailbox_checkpoints");
-
-                    b.ToTable("mailbox_checkpoints", (string)null);
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Inbound.MessageEvent", b =>
@@ -1640,6 +1630,16 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasConstraintName("fk_channel_settings_channels_channel_id");
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.ChannelCheckpointRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_channel_checkpoints_channels_channel_id");
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Inbound.InboundDelivery", b =>
                 {
                     b.HasOne("Liaison.Core.Channels.Channel", null)
@@ -1658,16 +1658,6 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_inbound_payloads_inbound_deliveries_delivery_id");
-                });
-
-            modelBuilder.Entity("Liaison.Server.Features.Inbound.MailboxCheckpointRecord", b =>
-                {
-                    b.HasOne("Liaison.Core.Channels.Channel", null)
-                        .WithMany()
-                        .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_mailbox_checkpoints_channels_channel_id");
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Inbound.MessageEvent", b =>

@@ -974,6 +974,29 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     b.ToTable("channel_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.ChannelCheckpointRecord", b =>
+                {
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("ChannelId", "Key")
+                        .HasName("pk_channel_checkpoints");
+
+                    b.ToTable("channel_checkpoints", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Inbound.InboundDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -1059,39 +1082,6 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasName("pk_inbound_payloads");
 
                     b.ToTable("inbound_payloads", (string)null);
-                });
-
-            modelBuilder.Entity("Liaison.Server.Features.Inbound.MailboxCheckpointRecord", b =>
-                {
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("channel_id");
-
-                    b.Property<string>("Folder")
-                        .HasMaxLength(400)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("folder");
-
-                    b.Property<long>("BackfillUpTo")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("backfill_up_to");
-
-                    b.Property<long?>("HighestModSeq")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("highest_mod_seq");
-
-                    b.Property<long>("LastUid")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("last_uid");
-
-                    b.Property<long>("UidValidity")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("uid_validity");
-
-                    b.HasKey("ChannelId", "Folder")
-                        .HasName("pk_mailbox_checkpoints");
-
-                    b.ToTable("mailbox_checkpoints", (string)null);
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Inbound.MessageEvent", b =>
@@ -1588,6 +1578,16 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasConstraintName("fk_channel_settings_channels_channel_id");
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Inbound.ChannelCheckpointRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_channel_checkpoints_channels_channel_id");
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Inbound.InboundDelivery", b =>
                 {
                     b.HasOne("Liaison.Core.Channels.Channel", null)
@@ -1606,16 +1606,6 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_inbound_payloads_inbound_deliveries_delivery_id");
-                });
-
-            modelBuilder.Entity("Liaison.Server.Features.Inbound.MailboxCheckpointRecord", b =>
-                {
-                    b.HasOne("Liaison.Core.Channels.Channel", null)
-                        .WithMany()
-                        .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_mailbox_checkpoints_channels_channel_id");
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Inbound.MessageEvent", b =>

@@ -4,8 +4,13 @@ using Liaison.Core.Identities;
 
 namespace Liaison.Core.Tests.Identities;
 
-public class IdentityAddressTest
+/// <summary>The address rules of the glossary's kinds (the e-mail rule is Core's too: members sign in with one).</summary>
+public class AddressRulesTest
 {
+    private static readonly ChannelDescriptors Glossary = new([]);
+
+    private static string Email(string typed) => AddressRules.Email.Normalize(ChannelKind.Email, typed);
+
     [Theory]
     [InlineData("Jan.Kowalski@Example.COM", "jan.kowalski@example.com")]
     [InlineData("  jan@example.com  ", "jan@example.com")]
@@ -14,20 +19,20 @@ public class IdentityAddressTest
     [InlineData("zaneta@xn--w-uga1v8h.pl", "zaneta@xn--w-uga1v8h.pl")]
     [InlineData("Иван@Пример.РФ", "иван@xn--e1afmkfd.xn--p1ai")]
     public void Email_MixedCaseAndInternationalDomains_NormaliseToOneForm(string typed, string expected) =>
-        Assert.Equal(expected, IdentityAddress.Normalize(ChannelKind.Email, typed));
+        Assert.Equal(expected, Email(typed));
 
     [Fact]
     public void Email_CyrillicDomainInAnyCase_IsOneAsciiAddress()
     {
-        var lower = IdentityAddress.Normalize(ChannelKind.Email, "office@българия.бг");
-        Assert.Equal(lower, IdentityAddress.Normalize(ChannelKind.Email, "Office@БЪЛГАРИЯ.БГ"));
+        var lower = Email("office@българия.бг");
+        Assert.Equal(lower, Email("Office@БЪЛГАРИЯ.БГ"));
         Assert.StartsWith("office@xn--", lower);
-        Assert.Equal("office@българия.бг", IdentityAddress.Display(ChannelKind.Email, lower));
+        Assert.Equal("office@българия.бг", AddressRules.Email.Display(lower));
     }
 
     [Fact]
     public void Email_InternationalDomain_DisplaysInUnicode() =>
-        Assert.Equal("zaneta@żółw.pl", IdentityAddress.Display(ChannelKind.Email, "zaneta@xn--w-uga1v8h.pl"));
+        Assert.Equal("zaneta@żółw.pl", AddressRules.Email.Display("zaneta@xn--w-uga1v8h.pl"));
 
     [Theory]
     [InlineData("not-an-email")]
@@ -38,7 +43,7 @@ public class IdentityAddressTest
     [InlineData("")]
     public void Email_Invalid_IsRejectedNamingTheAddressField(string typed)
     {
-        var error = Assert.Throws<DomainRuleException>(() => IdentityAddress.Normalize(ChannelKind.Email, typed));
+        var error = Assert.Throws<DomainRuleException>(() => Email(typed));
         Assert.Equal("address", error.Field);
     }
 
@@ -56,9 +61,7 @@ public class IdentityAddressTest
     [InlineData("+359 2 987 6543", null, "+35929876543")]
     public void Phone_NationalFormats_NormaliseToE164(string typed, string? region, string expected)
     {
-        Assert.Equal(expected, IdentityAddress.Normalize(ChannelKind.Phone, typed, region));
-        Assert.Equal(expected, IdentityAddress.Normalize(ChannelKind.Viber, typed, region));
-        Assert.Equal(expected, IdentityAddress.Normalize(ChannelKind.WhatsApp, typed, region));
+        Assert.Equal(expected, Glossary.Normalize(ChannelKind.Phone, typed, region));
     }
 
     [Theory]
@@ -68,32 +71,50 @@ public class IdentityAddressTest
     [InlineData("call me", "PL")]
     public void Phone_WithoutCountryOrInvalid_IsRejected(string typed, string? region)
     {
-        var error = Assert.Throws<DomainRuleException>(() => IdentityAddress.Normalize(ChannelKind.Phone, typed, region));
+        var error = Assert.Throws<DomainRuleException>(() => Glossary.Normalize(ChannelKind.Phone, typed, region));
         Assert.Equal("address", error.Field);
     }
 
     [Fact]
     public void Phone_DisplaysInInternationalFormat() =>
-        Assert.Equal("+48 601 234 567", IdentityAddress.Display(ChannelKind.Phone, "+48601234567"));
+        Assert.Equal("+48 601 234 567", Glossary.Display(ChannelKind.Phone, "+48601234567"));
 
     [Theory]
     [InlineData("123456789", "123456789")]
+    [InlineData("-1001234567890", "-1001234567890")]
+    [InlineData("-0042", "-42")]
     [InlineData("@Jan_Kowalski", "@jan_kowalski")]
     [InlineData("https://t.me/Jan_Kowalski", "@jan_kowalski")]
-    public void Telegram_IdsAndUsernames_Normalise(string typed, string expected) =>
-        Assert.Equal(expected, IdentityAddress.Normalize(ChannelKind.Telegram, typed));
+    public void Telegram_UserIdsNegativeGroupIdsAndUsernames_Normalise(string typed, string expected) =>
+        Assert.Equal(expected, Glossary.Normalize(ChannelKind.Telegram, typed));
 
     [Theory]
     [InlineData("@ab")]
     [InlineData("12ab")]
     [InlineData("@1abcdef")]
+    [InlineData("-")]
+    [InlineData("--42")]
     public void Telegram_Invalid_IsRejected(string typed) =>
-        Assert.Throws<DomainRuleException>(() => IdentityAddress.Normalize(ChannelKind.Telegram, typed));
+        Assert.Throws<DomainRuleException>(() => Glossary.Normalize(ChannelKind.Telegram, typed));
 
     [Fact]
     public void Messenger_PageScopedId_IsDigits()
     {
-        Assert.Equal("6543210987654321", IdentityAddress.Normalize(ChannelKind.Messenger, " 6543210987654321 "));
-        Assert.Throws<DomainRuleException>(() => IdentityAddress.Normalize(ChannelKind.Messenger, "jan.kowalski"));
+        Assert.Equal("6543210987654321", Glossary.Normalize(ChannelKind.Messenger, " 6543210987654321 "));
+        Assert.Throws<DomainRuleException>(() => Glossary.Normalize(ChannelKind.Messenger, "jan.kowalski"));
     }
+
+    [Theory]
+    [InlineData("01234567890A=")]
+    [InlineData("+48601234567")]
+    public void Viber_UserId_IsOpaqueAndKeptAsGiven(string typed) =>
+        Assert.Equal(typed, Glossary.Normalize(ChannelKind.Viber, $"  {typed} "));
+
+    [Fact]
+    public void Viber_UserIdWithSpaces_IsRejected() =>
+        Assert.Throws<DomainRuleException>(() => Glossary.Normalize(ChannelKind.Viber, "0123 4567"));
+
+    [Fact]
+    public void UnknownKind_KeepsTheTextWithWhitespaceCollapsed() =>
+        Assert.Equal("skype live:jan", Glossary.Normalize(new ChannelKind("skype"), "  skype   live:jan "));
 }

@@ -10,10 +10,10 @@ using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 using Ganss.Xss;
 
-namespace Liaison.Channels.Email;
+namespace Liaison.Html;
 
 /// <summary>
-/// Makes a mail's HTML safe to show inside the owner's UI: no scripts, event handlers, forms,
+/// Makes HTML from outside (a mail, a message recorded through the API) safe to show inside the owner's UI: no scripts, event handlers, forms,
 /// frames or plugins, and nothing that loads from the network when the message is opened.
 /// </summary>
 /// <remarks>
@@ -33,7 +33,7 @@ namespace Liaison.Channels.Email;
 /// withheld. Every walk here uses an explicit stack.
 /// </para>
 /// </remarks>
-public static class MailHtml
+public static class SafeHtml
 {
     public const string BlockedSourceAttribute = "data-blocked-src";
 
