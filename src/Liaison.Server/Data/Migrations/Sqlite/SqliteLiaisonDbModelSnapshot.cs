@@ -957,6 +957,51 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     b.ToTable("pending_attachments", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Calendar.CalendarVersionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("CreatedByMemberId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_by_member_id");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document");
+
+                    b.Property<long>("EffectiveFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("effective_from");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_calendar_versions");
+
+                    b.HasIndex("CreatedByMemberId")
+                        .HasDatabaseName("ix_calendar_versions_created_by_member_id");
+
+                    b.HasIndex("WorkspaceId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_calendar_versions_workspace_id_version");
+
+                    b.ToTable("calendar_versions", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Channels.ChannelSettingsRecord", b =>
                 {
                     b.Property<long>("ChannelId")
@@ -1566,6 +1611,22 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_pending_attachments_messages_message_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Calendar.CalendarVersionRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Workspaces.Member", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedByMemberId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_calendar_versions_members_created_by_member_id");
+
+                    b.HasOne("Liaison.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_calendar_versions_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Channels.ChannelSettingsRecord", b =>

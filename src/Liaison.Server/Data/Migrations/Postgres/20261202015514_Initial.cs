@@ -265,6 +265,25 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "channel_checkpoints",
+                columns: table => new
+                {
+                    channel_id = table.Column<long>(type: "bigint", nullable: false),
+                    key = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    value = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_channel_checkpoints", x => new { x.channel_id, x.key });
+                    table.ForeignKey(
+                        name: "fk_channel_checkpoints_channels_channel_id",
+                        column: x => x.channel_id,
+                        principalTable: "channels",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "channel_settings",
                 columns: table => new
                 {
@@ -309,28 +328,6 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         principalTable: "channels",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "mailbox_checkpoints",
-                columns: table => new
-                {
-                    channel_id = table.Column<long>(type: "bigint", nullable: false),
-                    folder = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    uid_validity = table.Column<long>(type: "bigint", nullable: false),
-                    last_uid = table.Column<long>(type: "bigint", nullable: false),
-                    highest_mod_seq = table.Column<long>(type: "bigint", nullable: true),
-                    backfill_up_to = table.Column<long>(type: "bigint", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_mailbox_checkpoints", x => new { x.channel_id, x.folder });
-                    table.ForeignKey(
-                        name: "fk_mailbox_checkpoints_channels_channel_id",
-                        column: x => x.channel_id,
-                        principalTable: "channels",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -381,6 +378,36 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         name: "fk_api_tokens_members_member_id",
                         column: x => x.member_id,
                         principalTable: "members",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "calendar_versions",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    workspace_id = table.Column<long>(type: "bigint", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    effective_from = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
+                    created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
+                    created_by_member_id = table.Column<long>(type: "bigint", nullable: true),
+                    document = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_calendar_versions", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_calendar_versions_members_created_by_member_id",
+                        column: x => x.created_by_member_id,
+                        principalTable: "members",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "fk_calendar_versions_workspaces_workspace_id",
+                        column: x => x.workspace_id,
+                        principalTable: "workspaces",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -699,18 +726,15 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     message_id = table.Column<long>(type: "bigint", nullable: false),
                     channel_id = table.Column<long>(type: "bigint", nullable: false),
-                    to = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    subject = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    text = table.Column<string>(type: "text", nullable: false),
-                    in_reply_to = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
-                    references = table.Column<string>(type: "text", nullable: true),
-                    provider_message_id = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    content = table.Column<string>(type: "text", nullable: false),
+                    idempotency_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     attempts = table.Column<int>(type: "integer", nullable: false),
                     created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
                     next_attempt_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
                     lease_until = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
                     last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    last_error_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     sent_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
@@ -724,6 +748,42 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
                         name: "fk_outbox_messages_message_id",
+                        column: x => x.message_id,
+                        principalTable: "messages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "pending_attachments",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    message_id = table.Column<long>(type: "bigint", nullable: false),
+                    channel_id = table.Column<long>(type: "bigint", nullable: false),
+                    channel_kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    provider_media_id = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    file_name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    content_type = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    added_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
+                    next_attempt_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
+                    lease_until = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
+                    last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_pending_attachments", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_pending_attachments_channels_channel_id",
+                        column: x => x.channel_id,
+                        principalTable: "channels",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_pending_attachments_messages_message_id",
                         column: x => x.message_id,
                         principalTable: "messages",
                         principalColumn: "id",
@@ -814,6 +874,17 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "ix_attachments_sha256",
                 table: "attachments",
                 column: "sha256");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_calendar_versions_created_by_member_id",
+                table: "calendar_versions",
+                column: "created_by_member_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_calendar_versions_workspace_id_version",
+                table: "calendar_versions",
+                columns: new[] { "workspace_id", "version" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_channels_workspace_id_kind_name",
@@ -946,9 +1017,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 descending: new[] { false, true, true });
 
             migrationBuilder.CreateIndex(
-                name: "ix_outbox_channel_id",
+                name: "ix_outbox_channel_id_idempotency_key",
                 table: "outbox",
-                column: "channel_id");
+                columns: new[] { "channel_id", "idempotency_key" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_outbox_message_id",
@@ -959,6 +1031,21 @@ namespace Liaison.Server.Data.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "ix_outbox_state_next_attempt_at",
                 table: "outbox",
+                columns: new[] { "state", "next_attempt_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_pending_attachments_channel_id",
+                table: "pending_attachments",
+                column: "channel_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_pending_attachments_message_id",
+                table: "pending_attachments",
+                column: "message_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_pending_attachments_state_next_attempt_at",
+                table: "pending_attachments",
                 columns: new[] { "state", "next_attempt_at" });
 
             migrationBuilder.CreateIndex(
@@ -1004,6 +1091,12 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "attachments");
 
             migrationBuilder.DropTable(
+                name: "calendar_versions");
+
+            migrationBuilder.DropTable(
+                name: "channel_checkpoints");
+
+            migrationBuilder.DropTable(
                 name: "channel_settings");
 
             migrationBuilder.DropTable(
@@ -1016,13 +1109,13 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "invitations");
 
             migrationBuilder.DropTable(
-                name: "mailbox_checkpoints");
-
-            migrationBuilder.DropTable(
                 name: "message_events");
 
             migrationBuilder.DropTable(
                 name: "outbox");
+
+            migrationBuilder.DropTable(
+                name: "pending_attachments");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
