@@ -49,3 +49,18 @@ public sealed class ChannelCheckpointsTest(LiaisonApps apps)
         Assert.Null(await mailboxes.GetAsync(channelId, "Sent", ct));
     }
 }
+
+/// <summary>What the Channels page is told about the kinds it can connect.</summary>
+public sealed class ChannelKindsTest(LiaisonApps apps)
+{
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task WithoutPublicBaseUrl_WebhookChannelsSayTheyNeedIt_PulledOnesDoNot(DatabaseProvider db)
+    {
+        var kinds = (await (await (await apps.For(db)).Api().GetAsync("/api/channels/kinds")).Json(System.Net.HttpStatusCode.OK)).AsArray();
+
+        Assert.True(kinds.Single(k => k!["kind"]!.GetValue<string>() == "whatsapp")!["needsPublicUrl"]!.GetValue<bool>());
+        Assert.False(kinds.Single(k => k!["kind"]!.GetValue<string>() == "email")!["needsPublicUrl"]!.GetValue<bool>());
+        // Only kinds that are accounts are offered: no phone, no API history channel.
+        Assert.Equal(["email", "whatsapp"], kinds.Select(k => k!["kind"]!.GetValue<string>()));
+    }
+}
