@@ -48,8 +48,9 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         }
         else
         {
-            Time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-            following = new RealTime(Time);
+            var running = new RunningFakeTime(DateTimeOffset.UtcNow);
+            Time = running;
+            following = new RealTime(running);
         }
         this.testServices = testServices;
         dataDirectory = Directory.CreateTempSubdirectory("liaison-test-").FullName;
@@ -164,31 +165,48 @@ public enum AppClock
     Stopped,
 }
 
-/// <summary>Advances a fake clock by the real time that passed, every few milliseconds, so that it runs as the real one does.</summary>
-internal sealed class RealTime : IDisposable
+/// <summary>
+/// A fake clock that runs with the real one: it catches up with the real time that passed whenever it
+/// is read, so two readings a few milliseconds apart differ as on the system clock (a timer tick alone
+/// can lag by much more on a busy machine, and two versions saved in one tick would tie).
+/// </summary>
+internal sealed class RunningFakeTime(DateTimeOffset start) : FakeTimeProvider(start)
 {
-    private readonly System.Diagnostics.Stopwatch since = System.Diagnostics.Stopwatch.StartNew();
-    private readonly Timer ticker;
+    private readonly global::System.Diagnostics.Stopwatch since = global::System.Diagnostics.Stopwatch.StartNew();
     private TimeSpan followed;
-    private int ticking;
+    private int catchingUp;
 
-    public RealTime(FakeTimeProvider time) => ticker = new Timer(_ => Tick(time), null, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10));
-
-    private void Tick(FakeTimeProvider time)
+    public override DateTimeOffset GetUtcNow()
     {
-        // Timers that fall due run inside Advance, on this thread: a tick still under way is not overtaken by the next.
-        if (Interlocked.Exchange(ref ticking, 1) == 1) return;
+        CatchUp();
+        return base.GetUtcNow();
+    }
+
+    /// <summary>Advances by the real time passed since the last catch-up; timers that fall due run inside, so it is never re-entered.</summary>
+    public void CatchUp()
+    {
+        if (Interlocked.Exchange(ref catchingUp, 1) == 1) return;
         try
         {
             var now = since.Elapsed;
-            time.Advance(now - followed);
-            followed = now;
+            if (now > followed)
+            {
+                var step = now - followed;
+                followed = now;
+                Advance(step);
+            }
         }
         finally
         {
-            Volatile.Write(ref ticking, 0);
+            Volatile.Write(ref catchingUp, 0);
         }
     }
+}
+
+/// <summary>Catches a running fake clock up every few milliseconds, so its timers fire when nobody reads it.</summary>
+internal sealed class RealTime(RunningFakeTime time) : IDisposable
+{
+    private readonly Timer ticker = new(_ => time.CatchUp(), null, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10));
 
     public void Dispose() => ticker.Dispose();
 }

@@ -4,7 +4,6 @@ using Liaison.Core.Outbound;
 using Liaison.Server.Features.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using NodaTime;
 using NodaTime.Text;
 
@@ -54,14 +53,17 @@ public class OutboxLanesTest
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task ProviderDefers_ItemWaitsUntilTheGivenInstantWithoutBurningAnAttempt_ThenSendsAndTheProvidersIdIsOnTheMessage(DatabaseProvider db)
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var until = Instant.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds() + 600);
+        // The provider's instant, known once the app's (stopped) clock is.
+        var until = default(Instant);
         const string invoice = "Your invoice is ready";
         var sender = new ScriptedSender((draft, call, _) => draft.Content.Text != invoice ? ScriptedSender.Accept(draft)
             : call == 1 ? Task.FromResult<SendOutcome>(new SendOutcome.Deferred(until, "429 Too Many Requests: retry after 600 s"))
             : Task.FromResult<SendOutcome>(new SendOutcome.Sent("wamid.HBgLNDg2MDA1MDA2MDAVAgARGBI")));
-        var (app, api, clientId) = await ScriptedSender.StartAsync(db, sender, services => services.AddSingleton<TimeProvider>(time));
+        var (app, api, clientId) = await ScriptedSender.StartAsync(db, sender, clock: AppClock.Stopped);
         await using var _ = app;
+        // The app's clock is the TimeProvider and the lease clock alike: advancing it moves every due time.
+        var time = app.Time;
+        until = Instant.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds() + 600);
         var channelId = await ScriptedSender.ConnectAsync(app);
 
         var queued = await (await api.Post($"/api/clients/{clientId}/messages", new { channelId, text = invoice })).Json(HttpStatusCode.Accepted);

@@ -37,13 +37,13 @@ public sealed class ScriptedSender(Func<OutboundDraft, int, CancellationToken, T
         Task.FromResult<SendOutcome>(new SendOutcome.Sent("wamid." + draft.Content.Text.Replace(' ', '-')));
 
     /// <summary>An app whose WhatsApp channels send through <paramref name="sender"/>, with a client who has a WhatsApp number.</summary>
-    public static async Task<(LiaisonApp App, HttpClient Api, long ClientId)> StartAsync(DatabaseProvider db, ScriptedSender sender, Action<IServiceCollection>? more = null)
+    public static async Task<(LiaisonApp App, HttpClient Api, long ClientId)> StartAsync(DatabaseProvider db, ScriptedSender sender, Action<IServiceCollection>? more = null, AppClock clock = AppClock.Running)
     {
         var app = new LiaisonApp(db, services =>
         {
             services.AddSingleton<IChannelSender>(sender);
             more?.Invoke(services);
-        });
+        }, clock);
         await app.StartAsync();
         var api = app.Api();
         var clientId = await ClientsApiTest.NewClient(api, ApiCalls.Unique("Lanes "));
