@@ -60,6 +60,28 @@ public sealed class LiveInboundTests(SetUpLiaisonApp app) : IClassFixture<SetUpL
     }
 
     [Fact]
+    public async Task LiveTimeline_PhotoThatCouldNotBeFetched_IsShownWithWhyAndARetry()
+    {
+        var page = await SignInAsync("/channels");
+        // Connected without an access token: the photo's bytes can't be fetched from the Graph API.
+        var channelId = await ConnectWhatsAppAsync(page, "Photos number");
+        var clientId = await CreateClientWithWhatsAppContactAsync("Nowak Studio", "Ewa Nowak", "+48 602 345 678");
+        await page.GotoAsync($"/clients/{clientId}");
+        await NewUserTests.WaitReadyAsync(page, "client-page");
+
+        await PostDeliveryAsync(channelId, WhatsAppDeliveries.Media("48602345678", "Ewa N.", "wamid.photo-live", "image", "1203958799", "image/jpeg",
+            DateTimeOffset.UtcNow.AddSeconds(-5), caption: "The signed contract"));
+
+        var item = page.GetByTestId("timeline-item");
+        await Expect(item.GetByTestId("timeline-text")).ToHaveTextAsync("The signed contract");
+        var failed = item.GetByTestId("pending-attachment-failed");
+        await Expect(failed).ToContainTextAsync("could not be fetched");
+        await Expect(failed).ToContainTextAsync("access token");
+        await Expect(failed.GetByTestId("retry-fetch")).ToBeVisibleAsync();
+        await Screens.CaptureAsync(page, "client-media-failed");
+    }
+
+    [Fact]
     public async Task Undelivered_UnreadableDelivery_IsShownWithItsPayloadAndRetried()
     {
         var page = await SignInAsync("/channels");
