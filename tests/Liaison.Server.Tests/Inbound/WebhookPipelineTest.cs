@@ -34,6 +34,26 @@ public class WebhookPipelineTest(LiaisonApps apps)
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task WhatsAppMessage_FromANumberSavedOnlyAsTheContactsPhone_LandsWithThatContact_NotWithTheUnknownSenders(DatabaseProvider db)
+    {
+        var app = await apps.For(db);
+        var channel = await WhatsAppChannel.ConnectAsync(app);
+        var waId = "4860" + Random.Shared.Next(1000000, 9999999);
+        var clientId = await ClientsApiTest.NewClient(app.Api(), "Phone-only client");
+        // Saved the way people type a phone number; WhatsApp names it by its wa_id, digits only.
+        await ClientsApiTest.NewContact(app.Api(), clientId, "Paweł", ("phone", $"+48 {waId[2..5]} {waId[5..8]} {waId[8..]}"));
+
+        var response = await channel.PostAsync(WhatsAppDeliveries.Text(waId, "Paweł K.", $"wamid.{Guid.NewGuid():N}", "Czy możemy porozmawiać jutro?", Sent));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var timeline = await Eventually.Until(
+            async () => await (await app.Api().GetAsync($"/api/clients/{clientId}/timeline")).Json(HttpStatusCode.OK),
+            t => t["items"]!.AsArray().Count == 1, "the message on the phone contact's timeline");
+        Assert.Equal("Czy możemy porozmawiać jutro?", timeline["items"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal(0, await app.WithDb(d => d.UnknownSenders.CountAsync(u => u.Address == waId)));
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task DuplicateStorm_ThousandDeliveriesTenTimesEach_StoresAndProcessesEachOnce(DatabaseProvider db)
     {
         var app = await apps.For(db);

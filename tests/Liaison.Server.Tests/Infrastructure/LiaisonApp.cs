@@ -62,8 +62,9 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     }
 
     /// <summary>A second server on the same data directory and database as <paramref name="previous"/>, which then leaves them in place when disposed.</summary>
-    private LiaisonApp(LiaisonApp previous)
+    private LiaisonApp(LiaisonApp previous, Action<IServiceCollection>? testServices)
     {
+        this.testServices = testServices;
         Provider = previous.Provider;
         dataDirectory = previous.dataDirectory;
         postgresDatabase = previous.postgresDatabase;
@@ -83,7 +84,8 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     /// The next run of this server (a restart): same data directory, database and owner token. Take it
     /// before disposing this one, then start it; the successor deletes the storage when it is disposed.
     /// </summary>
-    public LiaisonApp Successor() => new(this);
+    /// <param name="testServices">the successor's own test doubles; this one's are not carried over.</param>
+    public LiaisonApp Successor(Action<IServiceCollection>? testServices = null) => new(this, testServices);
 
     public DatabaseProvider Provider { get; }
     public string DataDirectory => dataDirectory;

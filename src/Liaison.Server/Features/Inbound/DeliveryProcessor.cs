@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Liaison.Core;
+using Liaison.Core.Channels;
 using Liaison.Core.Attachments;
 using Liaison.Core.Background;
 using Liaison.Core.Identities;
@@ -24,7 +25,7 @@ namespace Liaison.Server.Features.Inbound;
 /// adapter can't understand is kept and shown on the Undelivered page. Nothing is ever dropped.
 /// </summary>
 public sealed class DeliveryProcessor(
-    IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, AttachmentStore attachments, [FromKeyedServices(DeliveryProcessor.Queue)] WakeSignal wake, [FromKeyedServices(MediaFetching.Queue)] WakeSignal mediaWake, DeliveryWriter writer,
+    IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, ChannelDescriptors channels, AttachmentStore attachments, [FromKeyedServices(DeliveryProcessor.Queue)] WakeSignal wake, [FromKeyedServices(MediaFetching.Queue)] WakeSignal mediaWake, DeliveryWriter writer,
     WriteTurns turns, LiveUpdates live, IClock clock, LeaseClock leases, TimeProvider time, IOptions<LiaisonOptions> options, IConfiguration configuration,
     ILogger<DeliveryProcessor> log) : QueueWorker(wake, time, log)
 {
@@ -375,7 +376,7 @@ public sealed class DeliveryProcessor(
                 r.Channel.ChannelId, kind, m.Direction, r.Channel.Descriptor!.Addresses.Normalize(kind, m.CounterpartAddress, options.Value.DefaultPhoneRegion), m.CounterpartName, m.Text, m.At,
                 m.Subject, m.Html, m.ThreadKey, m.ProviderMessageId, m.IsAutomated, m.FormattingWithheld, m.AttachmentsLeftOut, r.Item.Backfill);
         }).ToList();
-        var recorded = await MessageBatch.RecordAsync(db, incoming, now, ct);
+        var recorded = await MessageBatch.RecordAsync(db, channels, incoming, now, ct);
         for (var i = 0; i < run.Count; i++)
         {
             // Null: the channel delivered this message before (a provider's retry, a mail in INBOX and in Sent).

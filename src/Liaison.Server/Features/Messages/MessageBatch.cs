@@ -22,10 +22,10 @@ public static class MessageBatch
     /// order, what each became, or null for a message its channel already delivered (same provider id).
     /// </summary>
     public static async Task<IReadOnlyList<RecordMessage.Recorded?>> RecordAsync(
-        LiaisonDb db, IReadOnlyList<RecordMessage.Incoming> batch, Instant now, CancellationToken ct)
+        LiaisonDb db, ChannelDescriptors channels, IReadOnlyList<RecordMessage.Incoming> batch, Instant now, CancellationToken ct)
     {
         var fresh = await WithoutStoredAsync(db, batch, ct);
-        var owners = await OwnersAsync(db, fresh.Select(i => batch[i]), ct);
+        var owners = await OwnersAsync(db, channels, fresh.Select(i => batch[i]), ct);
         var conversations = await ConversationsAsync(db, batch, fresh, owners, ct);
         var unknownSenders = await UnknownSendersAsync(db, batch, fresh, owners, ct);
         // New conversations and unknown senders get their ids, which the messages refer to.
@@ -132,16 +132,30 @@ public static class MessageBatch
         return fresh;
     }
 
+    /// <summary>
+    /// The contact and client of each sender or recipient address: the contact holding that address,
+    /// else one holding the same person's address under another kind (a WhatsApp number saved as
+    /// the contact's phone), in the order the channel's descriptor gives.
+    /// </summary>
     private static async Task<Dictionary<(ChannelKind Kind, string Address), (long ContactId, long ClientId)>> OwnersAsync(
-        LiaisonDb db, IEnumerable<RecordMessage.Incoming> messages, CancellationToken ct)
+        LiaisonDb db, ChannelDescriptors channels, IEnumerable<RecordMessage.Incoming> messages, CancellationToken ct)
     {
-        var addresses = messages.Select(m => m.CounterpartAddress).Distinct().ToList();
-        if (addresses.Count == 0) return [];
-        var owners = await db.ContactIdentities.AsNoTracking()
+        var keys = messages.Select(m => (Kind: m.Channel, Address: m.CounterpartAddress)).Distinct().ToList();
+        if (keys.Count == 0) return [];
+        var samePerson = keys.ToDictionary(k => k, k => channels.Knows(k.Kind) ? channels.SamePerson(k.Kind, k.Address).ToList() : []);
+        var addresses = keys.Select(k => k.Address).Concat(samePerson.Values.SelectMany(a => a.Select(x => x.Address))).Distinct().ToList();
+        var found = (await db.ContactIdentities.AsNoTracking()
             .Where(i => addresses.Contains(i.Address))
             .Join(db.Contacts, i => i.ContactId, c => c.Id, (i, c) => new { i.Kind, i.Address, ContactId = c.Id, c.ClientId })
-            .ToListAsync(ct);
-        return owners.ToDictionary(o => (o.Kind, o.Address), o => (o.ContactId, o.ClientId));
+            .ToListAsync(ct))
+            .ToDictionary(o => (o.Kind, o.Address), o => (o.ContactId, o.ClientId));
+        var owners = new Dictionary<(ChannelKind Kind, string Address), (long ContactId, long ClientId)>();
+        foreach (var key in keys)
+        {
+            if (found.TryGetValue(key, out var owner)) owners[key] = owner;
+            else if (samePerson[key].FirstOrDefault(found.ContainsKey) is { Address: not null } other) owners[key] = found[other];
+        }
+        return owners;
     }
 
     /// <summary>

@@ -63,7 +63,7 @@ public static class RecordMessage
                 IsBackfill: request.Backfill ?? false);
             if (string.IsNullOrWhiteSpace(incoming.Text) && string.IsNullOrWhiteSpace(incoming.Html))
                 throw new Core.DomainRuleException("message.text.required", "A message needs text.", "text");
-            var recorded = await RecordAsync(db, incoming, clock.GetCurrentInstant(), ct);
+            var recorded = await RecordAsync(db, channels, incoming, clock.GetCurrentInstant(), ct);
             return TypedResults.Created($"/api/messages/{recorded.Id}", recorded);
         }).WithTags("Messages")
           .WithDescription("Records a message exchanged outside a connected channel and places it on its client's timeline, or with the unknown senders.");
@@ -71,7 +71,7 @@ public static class RecordMessage
     }
 
     /// <summary>Records <paramref name="incoming"/> in one transaction.</summary>
-    public static Task<Recorded> RecordAsync(LiaisonDb db, Incoming incoming, Instant now, CancellationToken ct) =>
-        db.InTransactionAsync(async () => (await MessageBatch.RecordAsync(db, [incoming], now, ct))[0]
+    public static Task<Recorded> RecordAsync(LiaisonDb db, ChannelDescriptors channels, Incoming incoming, Instant now, CancellationToken ct) =>
+        db.InTransactionAsync(async () => (await MessageBatch.RecordAsync(db, channels, [incoming], now, ct))[0]
             ?? throw new Core.DomainConflictException("message.duplicate", $"Message {incoming.ProviderMessageId} of this channel is already recorded.", "providerMessageId"), ct);
 }
