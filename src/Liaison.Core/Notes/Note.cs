@@ -23,6 +23,14 @@ public sealed class Note
 {
     public const int MaxTextLength = 100_000;
 
+    /// <summary>Where a note's exchange happened when the owner does not say: a call on the phone, a meeting in a meeting; a fragment's source must be said, "other" until it is.</summary>
+    public static ChannelKind DefaultSource(NoteKind kind) => kind switch
+    {
+        NoteKind.Call => ChannelKind.Phone,
+        NoteKind.Meeting => ChannelKind.Meeting,
+        _ => ChannelKind.Other,
+    };
+
     private Note() { Text = ""; }
 
     public Note(long clientId, NoteKind kind, ChannelKind source, string text, Instant occurredAt, Instant recordedAt, long? authorMemberId)

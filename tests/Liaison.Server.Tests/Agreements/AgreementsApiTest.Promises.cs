@@ -71,6 +71,21 @@ public partial class AgreementsApiTest
         Assert.Equal(0, preview["agreementVersion"]!.GetValue<int>());
     }
 
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task PromisePreview_WithoutAChannel_IsForAMessageOnTheClientsPreferredChannel(DatabaseProvider db)
+    {
+        var (api, id, terms) = await NewClient(db);
+        terms["channels"]!["preferred"] = "telegram";
+        terms["responseTimes"] = new JsonArray(
+            Rule(null, "urgent", 1, "workingHours"), Rule("telegram", "normal", 2, "workingHours"), Rule(null, "normal", 3, "workingDays"));
+        await (await PutTerms(api, id, terms)).Json(HttpStatusCode.OK);
+
+        var unnamed = await (await api.GetAsync($"/api/clients/{id}/promise-preview?receivedAt={Uri.EscapeDataString("2027-01-12T08:30:00Z")}")).Json(HttpStatusCode.OK);
+        var telegram = await Preview(api, id, "2027-01-12T08:30:00Z", "telegram", "normal");
+        Assert.Equal(telegram["due"]!.GetValue<string>(), unnamed["due"]!.GetValue<string>());
+        Assert.NotEqual((await Preview(api, id, "2027-01-12T08:30:00Z", "email", "normal"))["due"]!.GetValue<string>(), unnamed["due"]!.GetValue<string>());
+    }
+
     internal static async Task<JsonNode> Preview(HttpClient api, long id, string receivedAt, string channel, string urgency) =>
         await (await api.GetAsync($"/api/clients/{id}/promise-preview?receivedAt={Uri.EscapeDataString(receivedAt)}&channel={channel}&urgency={urgency}"))
             .Json(HttpStatusCode.OK);

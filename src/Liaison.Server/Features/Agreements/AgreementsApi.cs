@@ -80,7 +80,7 @@ public static class AgreementsApi
     {
         var now = clock.GetCurrentInstant();
         var received = receivedAt is null ? now : RequestValues.Instant(receivedAt, "receivedAt");
-        var kind = channel is null ? Core.Channels.ChannelKind.Email : RequestValues.Kind(channel, "channel");
+        Core.Channels.ChannelKind? kind = channel is null ? null : RequestValues.Kind(channel, "channel");
         var level = urgency is null ? Urgency.Normal : RequestValues.Enum<Urgency>(urgency, "urgency");
         return await PreviewAsync(db, clientId, received, kind, level, now, ct) is { } preview ? TypedResults.Ok(preview) : TypedResults.NotFound();
     }

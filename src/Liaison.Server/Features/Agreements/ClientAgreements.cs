@@ -147,15 +147,16 @@ public static class ClientAgreements
 
     /// <summary>
     /// The promise and acknowledgements for a message, counted in the client's agreement version and
-    /// the workspace's calendar version, both those in force when it arrived.
+    /// the workspace's calendar version, both those in force when it arrived. Without a channel kind,
+    /// for a message on the agreement's preferred channel.
     /// </summary>
-    public static async Task<PromisePreview?> PreviewAsync(LiaisonDb db, long clientId, Instant received, ChannelKind channel, Urgency urgency, Instant now, CancellationToken ct)
+    public static async Task<PromisePreview?> PreviewAsync(LiaisonDb db, long clientId, Instant received, ChannelKind? channel, Urgency urgency, Instant now, CancellationToken ct)
     {
         var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, ct);
         if (client is null) return null;
         var document = await InForceAtAsync(db, client, received, now, ct);
         var calendar = await WorkspaceCalendars.InForceAtAsync(db, client.WorkspaceId, received, ct);
-        return PromisePreview.For(document, calendar, received, channel, urgency);
+        return PromisePreview.For(document, calendar, received, channel ?? document.Terms.Channels.Preferred, urgency);
     }
 
     /// <summary>The "how we work together" document of the version in force now, in the client's language.</summary>

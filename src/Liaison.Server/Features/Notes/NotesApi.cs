@@ -51,7 +51,7 @@ public static class NotesApi
         var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == clientId, ct);
         if (client is null) return TypedResults.NotFound();
         var kind = request.Kind is null ? NoteKind.Note : RequestValues.Enum<NoteKind>(request.Kind, "kind");
-        var source = request.Source is null ? DefaultSource(kind) : RequestValues.Kind(request.Source, "source");
+        var source = request.Source is null ? Note.DefaultSource(kind) : RequestValues.Kind(request.Source, "source");
         var occurredAt = request.OccurredAt is null ? now : RequestValues.Instant(request.OccurredAt, "occurredAt");
         var note = new Note(clientId, kind, source, request.Text!, occurredAt, now, authorId);
         db.Notes.Add(note);
@@ -94,12 +94,4 @@ public static class NotesApi
         // A name stored before bidi controls were removed on the way in must not reach the browser's save dialog with them.
         return TypedResults.File(stream, attachment.ContentType, Core.Text.TextSafety.FileName(attachment.FileName), enableRangeProcessing: true);
     }
-
-    /// <summary>A call happened on the phone, a meeting in a meeting; a fragment's source must be said, "other" until it is.</summary>
-    public static ChannelKind DefaultSource(NoteKind kind) => kind switch
-    {
-        NoteKind.Call => ChannelKind.Phone,
-        NoteKind.Meeting => ChannelKind.Meeting,
-        _ => ChannelKind.Other,
-    };
 }
