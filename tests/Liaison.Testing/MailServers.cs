@@ -29,7 +29,8 @@ public sealed class MailServers : IAsyncLifetime
 {
     public const string Password = "secret";
     public const string Domain = "example.test";
-    private const int PostfixSlots = 4;
+    // One per test run on the machine at once (parallel worktrees, a benchmark next to the tests).
+    private const int PostfixSlots = 8;
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "liaison-mail-" + Guid.NewGuid().ToString("N")[..12]);
     private FileStream? _postfixLock;

@@ -30,6 +30,26 @@ public class OutboxItemTest
     }
 
     [Fact]
+    public void ProviderKeepsDeferring_WaitsAtMostADayEachTime_AndTheHundredthDeferralInARowLeavesItForTheOwner()
+    {
+        var item = NewItem();
+        item.MarkDeferred(Start, Start + Duration.FromDays(365), "429: retry after 31536000 s");
+        Assert.Equal((OutboxState.Deferred, (Instant?)(Start + Duration.FromDays(1))), (item.State, item.NextAttemptAt));
+        item.MarkDeferred(Start, Start - Duration.FromMinutes(5), "429: retry after -300 s");
+        Assert.Equal(Start, item.NextAttemptAt);
+
+        for (var i = item.Deferrals; i < OutboxItem.MaxDeferrals - 1; i++) item.MarkDeferred(Start, Start + Duration.FromSeconds(30), "429: retry after 30 s");
+        Assert.Equal((OutboxState.Deferred, 0), (item.State, item.Attempts));
+        item.MarkDeferred(Start, Start + Duration.FromSeconds(30), "429: retry after 30 s");
+        Assert.Equal((OutboxState.Failed, (Instant?)null), (item.State, item.NextAttemptAt));
+        Assert.StartsWith("The provider asked to wait 100 times in a row", item.LastError, StringComparison.Ordinal);
+
+        item.Retry(Start + Duration.FromHours(1));
+        item.MarkDeferred(Start + Duration.FromHours(1), Start + Duration.FromHours(2), "429: retry after 3600 s");
+        Assert.Equal((OutboxState.Deferred, 1), (item.State, item.Deferrals));
+    }
+
+    [Fact]
     public void BrokenRule_IsNotRetriedAutomatically_ButRetryQueuesItAfresh()
     {
         var item = NewItem();

@@ -40,6 +40,15 @@ public sealed class OutboxItem
     /// <summary>After this many failed attempts in a row (<see cref="Backoff.Queue"/>: 2 s … about 17 min apart) it waits for the owner's Retry.</summary>
     public const int MaxAttempts = 10;
 
+    /// <summary>
+    /// After this many deferrals in a row it waits for the owner's Retry too: a provider that keeps
+    /// asking to wait (a rate limit that never lifts) must not keep the message in limbo for ever.
+    /// </summary>
+    public const int MaxDeferrals = 100;
+
+    /// <summary>The longest one deferral waits, whatever the provider asked: a Retry-After of a year is a provider's bug, not a plan.</summary>
+    public static readonly Duration LongestDeferral = Duration.FromDays(1);
+
     private OutboxItem() { Content = new OutboundContent(null, ""); }
 
     public OutboxItem(long messageId, long channelId, OutboundContent content, Instant at)
@@ -63,6 +72,9 @@ public sealed class OutboxItem
     public OutboxState State { get; private set; }
     /// <summary>Failed attempts in a row (and the one that succeeded); a deferral is not one.</summary>
     public int Attempts { get; private set; }
+
+    /// <summary>Deferrals in a row since it was queued, retried or last failed; see <see cref="MaxDeferrals"/>.</summary>
+    public int Deferrals { get; private set; }
     public Instant CreatedAt { get; private set; }
     public Instant? NextAttemptAt { get; private set; }
     /// <summary>While <see cref="OutboxState.Sending"/>: until when one instance owns the send.</summary>
@@ -86,20 +98,30 @@ public sealed class OutboxItem
         LastError = warning is null ? null : Trim(warning);
         LastErrorCode = null;
         Attempts++;
+        Deferrals = 0;
     }
 
     /// <summary>
     /// The provider asked to wait: tried again at <paramref name="until"/> (never before
-    /// <paramref name="at"/>), with no attempt counted, so a rate limit never uses up the failures
-    /// after which the message waits for the owner.
+    /// <paramref name="at"/>, never more than <see cref="LongestDeferral"/> after it), with no attempt
+    /// counted, so a rate limit never uses up the failures after which the message waits for the
+    /// owner. The <see cref="MaxDeferrals"/>th deferral in a row leaves it for the owner instead.
     /// </summary>
     public void MarkDeferred(Instant at, Instant until, string reason)
     {
-        State = OutboxState.Deferred;
-        NextAttemptAt = until > at ? until : at;
+        Deferrals++;
         LeaseUntil = null;
-        LastError = Trim(reason);
         LastErrorCode = null;
+        if (Deferrals >= MaxDeferrals)
+        {
+            State = OutboxState.Failed;
+            NextAttemptAt = null;
+            LastError = Trim($"The provider asked to wait {Deferrals} times in a row; it is left for you to Retry. Last: {reason}");
+            return;
+        }
+        State = OutboxState.Deferred;
+        NextAttemptAt = until < at ? at : until > at + LongestDeferral ? at + LongestDeferral : until;
+        LastError = Trim(reason);
     }
 
     /// <summary>
@@ -112,6 +134,7 @@ public sealed class OutboxItem
     public void MarkFailed(Instant at, string error, bool permanent)
     {
         Attempts++;
+        Deferrals = 0;
         State = OutboxState.Failed;
         LastError = Trim(error);
         LastErrorCode = null;
@@ -139,6 +162,7 @@ public sealed class OutboxItem
             throw new Core.DomainRuleException("outbox.retry.state", $"Only a failed or cancelled message can be sent again; this one is {State.ToString().ToLowerInvariant()}.");
         State = OutboxState.Queued;
         Attempts = 0;
+        Deferrals = 0;
         NextAttemptAt = at;
         LastError = null;
         LastErrorCode = null;

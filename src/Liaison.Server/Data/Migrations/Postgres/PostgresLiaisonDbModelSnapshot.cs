@@ -1248,6 +1248,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<int>("Deferrals")
+                        .HasColumnType("integer")
+                        .HasColumnName("deferrals");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")

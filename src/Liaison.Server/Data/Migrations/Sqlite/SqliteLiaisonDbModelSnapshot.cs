@@ -1200,6 +1200,10 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<int>("Deferrals")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deferrals");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
