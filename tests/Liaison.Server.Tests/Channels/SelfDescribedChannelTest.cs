@@ -113,10 +113,29 @@ public sealed class SelfDescribedChannelTest
         Assert.Equal("identities[0].address", bad["field"]!.GetValue<string>());
     }
 
-    private static async Task<LiaisonApp> StartAsync(DatabaseProvider db, PigeonDescriptor descriptor)
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task ChannelThatCanPullOrBePostedTo_IsPulledOnlyWhenItsSettingsSaySo(DatabaseProvider db)
+    {
+        var homing = new PigeonPulling();
+        await using var app = await StartAsync(db, new PigeonDescriptor { HomesWhenTame = true }, services => services.AddSingleton<IPullingChannel>(homing));
+        var api = app.Api();
+        async Task<long> Connect(string name, bool tame) => (await (await api.Post("/api/channels", new { kind = "pigeon", name,
+            settings = new Dictionary<string, string> { ["loft"] = "roof.example", ["birds"] = "3", ["ring"] = "R-1", ["tame"] = tame ? "true" : "false" } })).Json(HttpStatusCode.Created)).Id();
+
+        var pulled = await Connect("Homing loft", tame: true);
+        var postedTo = await Connect("Wild loft", tame: false);
+
+        await Eventually.Until(() => Task.FromResult(homing.Ran.ToArray()), ran => ran.Contains(pulled), "the homing loft pulled");
+        // Returns after a look at the channel list that saw both channels.
+        await app.Services.GetRequiredService<Liaison.Server.Features.Inbound.PullingChannels>().ChangeStoppedAsync(postedTo, () => Task.CompletedTask, default);
+        Assert.DoesNotContain(postedTo, homing.Ran);
+    }
+
+    private static async Task<LiaisonApp> StartAsync(DatabaseProvider db, PigeonDescriptor descriptor, Action<IServiceCollection>? more = null)
     {
         var app = new LiaisonApp(db, services =>
         {
+            more?.Invoke(services);
             services.AddSingleton<ChannelDescriptor>(descriptor);
             services.AddSingleton<IChannelAdapter, PigeonAdapter>();
             services.Configure<LiaisonOptions>(o => o.PublicBaseUrl = "https://liaison.example.test");
@@ -143,6 +162,12 @@ public sealed class SelfDescribedChannelTest
         }
 
         public bool RefuseConnect { get; init; }
+
+        /// <summary>A tame pigeon flies home by itself: the loft is then read (pulled) rather than posted to.</summary>
+        public bool HomesWhenTame { get; init; }
+
+        public override Receiving ReceivesBy(ChannelSettings settings) =>
+            HomesWhenTame && settings["tame"] == "true" ? Receiving.Pulling : Receiving.Webhook;
         public ConcurrentQueue<ChannelConnection> Connected { get; } = new();
         public ConcurrentQueue<ChannelConnection> Disconnected { get; } = new();
 
@@ -175,6 +200,21 @@ public sealed class SelfDescribedChannelTest
             text.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? text.ToUpperInvariant() : throw Invalid(kind, $"'{text}' is not a ring number.");
 
         public override string Display(string normalized) => "ring " + normalized;
+    }
+
+    /// <summary>Records which channels it was asked to pull, and pulls until stopped.</summary>
+    private sealed class PigeonPulling : IPullingChannel
+    {
+        public ConcurrentQueue<long> Ran { get; } = new();
+        public ChannelKind Kind => Pigeon;
+
+        public async Task RunAsync(long channelId, ChannelSettings settings, CancellationToken ct)
+        {
+            Ran.Enqueue(channelId);
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+        }
+
+        public PullStatus? StatusOf(long channelId) => null;
     }
 
     private sealed class PigeonAdapter : IChannelAdapter

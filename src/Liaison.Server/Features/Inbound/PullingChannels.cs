@@ -1,4 +1,5 @@
 using Liaison.Core.Background;
+using Liaison.Core.Channels;
 using Liaison.Core.Inbound;
 using Liaison.Server.Data;
 using Liaison.Server.Features.Channels;
@@ -12,10 +13,12 @@ namespace Liaison.Server.Features.Inbound;
 /// start-up, when a channel is connected, stopped when it is disconnected, and started again with the
 /// stored settings when they change (an edit here stops it first; another instance's edit is noticed
 /// on the next look, within 30 s). With several instances on one PostgreSQL, a session advisory lock
-/// per channel makes exactly one instance pull it.
+/// per channel makes exactly one instance pull it. Which channels pull is their descriptor's word
+/// for their settings (<see cref="ChannelDescriptor.ReceivesBy"/>: a bot may be set to a webhook or
+/// to long polling), not their kind.
 /// </summary>
 public sealed class PullingChannels(
-    IEnumerable<IPullingChannel> kinds, IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, ChannelSettingsProtector protector,
+    IEnumerable<IPullingChannel> kinds, IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, ChannelDescriptors descriptors, ChannelSettingsProtector protector,
     TimeProvider time, ILogger<PullingChannels> log) : BackgroundService
 {
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(15);
@@ -104,9 +107,11 @@ public sealed class PullingChannels(
             var kinds = byKind.Keys.ToList();
             var wanted = await db.Channels.AsNoTracking().Where(c => c.DisconnectedAt == null && kinds.Contains(c.Kind))
                 .Select(c => new { c.Id, c.Kind }).ToListAsync(ct);
-            var ids = wanted.Select(w => w.Id).ToList();
-            var stored = await db.ChannelSettings.AsNoTracking().Where(s => ids.Contains(s.ChannelId))
+            var candidates = wanted.Select(w => w.Id).ToList();
+            var stored = await db.ChannelSettings.AsNoTracking().Where(s => candidates.Contains(s.ChannelId))
                 .ToDictionaryAsync(s => s.ChannelId, s => s.Protected, ct);
+            wanted = wanted.Where(c => PullsBy(c.Kind, stored.GetValueOrDefault(c.Id))).ToList();
+            var ids = wanted.Select(w => w.Id).ToList();
             foreach (var gone in running.Keys.Except(ids).ToList())
             {
                 await running[gone].Stop.CancelAsync();
@@ -129,6 +134,25 @@ public sealed class PullingChannels(
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>Whether a channel of this kind with these stored settings fetches its deliveries (rather than being posted to).</summary>
+    private bool PullsBy(Core.Channels.ChannelKind kind, string? protectedSettings)
+    {
+        if (!descriptors.Knows(kind)) return true;
+        var descriptor = descriptors.For(kind);
+        // Only kinds that can be either read their settings; decrypting every mailbox's on each look is not needed.
+        if (descriptor.Receives == Receiving.Pulling) return true;
+        try
+        {
+            var settings = string.IsNullOrEmpty(protectedSettings) ? ChannelSettings.Empty : protector.Unprotect(protectedSettings);
+            return descriptor.ReceivesBy(settings).HasFlag(Receiving.Pulling);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not read the settings of a {Kind} channel; it is not pulled", kind);
+            return false;
         }
     }
 
