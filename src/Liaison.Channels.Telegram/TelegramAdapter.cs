@@ -135,7 +135,8 @@ public sealed class TelegramAdapter : IChannelAdapter
         var name = string.Join(' ', new[] { Str(user, "first_name"), Str(user, "last_name") }.Where(s => !string.IsNullOrWhiteSpace(s)));
         var username = Str(user, "username");
         var aliases = username is { Length: > 0 } ? new[] { "@" + username.ToLowerInvariant() } : [];
-        var shown = username is { Length: > 0 } ? (name.Length > 0 ? $"{name} (@{username})" : "@" + username) : name;
+        // The name as the person gave it; their @username is an address of theirs (an alias), not part of it.
+        var shown = name.Length > 0 ? name : username is { Length: > 0 } ? "@" + username : "";
         return (Id(user.GetProperty("id").GetInt64()), shown.Length > 0 ? shown : null, aliases);
     }
 

@@ -40,7 +40,8 @@ public sealed class TelegramBots(TelegramOptions options) : IDisposable
     /// <returns>each update's id and its JSON text.</returns>
     public async Task<IReadOnlyList<(long UpdateId, string Json)>> GetUpdatesAsync(string token, long? offset, TimeSpan timeout, CancellationToken ct)
     {
-        var url = new Uri(options.BotApiBase, $"bot{token}/getUpdates");
+        // "./": a relative path starting "bot123:…" would read as a URI scheme.
+        var url = new Uri(options.BotApiBase, $"./bot{token}/getUpdates");
         var ask = JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["offset"] = offset,
