@@ -64,6 +64,24 @@ public sealed class TelegramComposerTests(TelegramLiaisonApp app) : IClassFixtur
         await Screens.CaptureAsync(page, "client-telegram-reply-sent");
     }
 
+    [Fact]
+    public async Task ChannelsPage_OffersABotEitherWay_AndShowsAPollingBotUpToDate()
+    {
+        await ConnectBotAsync();
+        var page = await app.SignedInPageAsync("/channels");
+        var status = page.GetByTestId("pull-status").First;
+        await Expect(status).ToHaveAttributeAsync("data-state", "idle", new() { Timeout = 20_000 });
+        await Expect(status).ToContainTextAsync("Up to date");
+
+        await page.GetByTestId("connect-channel").ClickAsync();
+        var form = page.GetByTestId("connect-form");
+        await form.GetByTestId("kind-telegram").ClickAsync();
+        await Expect(form.GetByLabel("Bot token")).ToBeVisibleAsync();
+        await Expect(form.GetByLabel("How updates arrive")).ToHaveValueAsync("webhook");
+        // Without Liaison:PublicBaseUrl a webhook can't be reached: said before connecting, and the form offers polling.
+        await Screens.CaptureAsync(page, "channels-telegram-connect");
+    }
+
     private async Task ConnectBotAsync()
     {
         using var http = Api();

@@ -51,6 +51,25 @@ public class TelegramChannelTest
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task AnEditToLongPolling_DeletesTheWebhook_AndAnEditWithAWrongToken_IsRefusedInTelegramsWords_ChangingNothing(DatabaseProvider db)
+    {
+        await using var api = await FakeTelegramBotApi.StartAsync();
+        await using var app = await TelegramBot.StartAppAsync(db, api);
+        var bot = await TelegramBot.ConnectAsync(app, api);
+
+        var refused = await (await app.Api().Put($"/api/channels/{bot.Id}/settings", new { settings = new Dictionary<string, string?> { ["botToken"] = "7000000001:AAnot-this-one", ["mode"] = "polling" } }))
+            .Json(HttpStatusCode.BadRequest);
+        Assert.Contains("Unauthorized", refused.ToJsonString(), StringComparison.Ordinal);
+        Assert.NotNull(api.WebhookUrl);
+        var settings = await (await app.Api().GetAsync($"/api/channels/{bot.Id}/settings")).Json(HttpStatusCode.OK);
+        Assert.Equal("webhook", settings["values"]!["mode"]!.GetValue<string>());
+
+        await (await app.Api().Put($"/api/channels/{bot.Id}/settings", new { settings = new Dictionary<string, string?> { ["botToken"] = "", ["mode"] = "polling" } })).Json(HttpStatusCode.OK);
+        Assert.Null(api.WebhookUrl);
+        await Eventually.Until(() => Task.FromResult(api.Offsets.Count), n => n > 0, "the bot polled");
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task UpdateWithAWrongOrMissingSecret_IsRefused_AndNothingIsStored(DatabaseProvider db)
     {
         await using var api = await FakeTelegramBotApi.StartAsync();
@@ -215,7 +234,8 @@ public class TelegramChannelTest
         var items = await TimelineAsync(app, clientId, 1);
         Assert.Equal("[unsupported Telegram update: message_reaction]", items[0]!["text"]!.GetValue<string>());
         var undelivered = await Eventually.Until(async () => (await (await app.Api().GetAsync("/api/inbound/undelivered")).Json(HttpStatusCode.OK)).AsArray(), a => a.Count == 1, "the poll set aside");
-        Assert.Contains("'poll'", undelivered[0]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("'poll'", undelivered[0]!["lastError"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("\"question\":\"Termin?\"", undelivered[0]!["payload"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(2, await app.WithDb(d => d.InboundDeliveries.CountAsync()));
     }
 
