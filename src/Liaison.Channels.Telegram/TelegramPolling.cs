@@ -50,6 +50,8 @@ public sealed class TelegramPolling(TelegramBots bots, IInboundSink sink, IChann
                     {
                         await bot.DeleteWebhook(dropPendingUpdates: false, cancellationToken: ct);
                         webhookGone = true;
+                        // Telegram answered: from here the bot is waiting for updates, which a long poll can do for a while.
+                        if (failures == 0) statuses[channelId] = new PullStatus("idle", 0, 0, null, null);
                     }
                     var stored = await checkpoints.GetAsync(channelId, OffsetKey, ct);
                     long? offset = long.TryParse(stored, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var o) ? o : null;

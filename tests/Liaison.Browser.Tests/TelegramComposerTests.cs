@@ -79,7 +79,10 @@ public sealed class TelegramComposerTests(TelegramLiaisonApp app) : IClassFixtur
         await Expect(form.GetByLabel("Bot token")).ToBeVisibleAsync();
         await Expect(form.GetByLabel("How updates arrive")).ToHaveValueAsync("webhook");
         // Without Liaison:PublicBaseUrl a webhook can't be reached: said before connecting, and the form offers polling.
+        await Expect(form.GetByTestId("form-public-url-missing")).ToContainTextAsync("PublicBaseUrl is not set");
         await Screens.CaptureAsync(page, "channels-telegram-connect");
+        await form.GetByLabel("How updates arrive").SelectOptionAsync("polling");
+        await Expect(form.GetByTestId("form-public-url-missing")).ToHaveCountAsync(0);
     }
 
     private async Task ConnectBotAsync()
