@@ -39,7 +39,8 @@ public sealed class TelegramDescriptor : ChannelDescriptor
             {
                 Required = false,
                 Default = Webhook,
-                Choices = [(Webhook, "Webhook: Telegram posts to this server (needs a public HTTPS address)"), (Polling, "Long polling: this server asks Telegram (works behind a firewall)")],
+                Help = "A webhook needs this server's public HTTPS address; long polling works behind a firewall.",
+                Choices = [(Webhook, "Webhook: Telegram posts here"), (Polling, "Long polling: Liaison asks Telegram")],
             },
         ];
     }
