@@ -36,8 +36,30 @@ public sealed class LiaisonOptions
     /// <summary><see cref="PublicBaseUrl"/> as a URI ending in '/', or null when unset.</summary>
     public Uri? PublicBaseUri => string.IsNullOrWhiteSpace(PublicBaseUrl) ? null : new Uri(PublicBaseUrl.TrimEnd('/') + "/", UriKind.Absolute);
 
-    /// <summary>Whether providers on the internet can reach the configured address: set, and not a loopback address.</summary>
-    public bool HasPublicAddress => PublicBaseUri is { } uri && !uri.IsLoopback;
+    /// <summary>
+    /// Whether providers on the internet can reach the configured address: set, and neither a
+    /// loopback address nor one of a private network (10/8, 172.16/12, 192.168/16, 100.64/10,
+    /// link-local, IPv6 unique-local) nor a name only a local network resolves (".local", ".lan",
+    /// ".internal", a name without a dot).
+    /// </summary>
+    public bool HasPublicAddress => PublicBaseUri is { } uri && !uri.IsLoopback && !IsPrivate(uri);
+
+    private static bool IsPrivate(Uri uri)
+    {
+        if (System.Net.IPAddress.TryParse(uri.IdnHost, out var ip))
+        {
+            if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+            if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+                return ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6UniqueLocal;
+            var b = ip.GetAddressBytes();
+            return b[0] == 10 || (b[0] == 172 && b[1] is >= 16 and < 32) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && b[1] is >= 64 and < 128);
+        }
+        var host = uri.IdnHost.TrimEnd('.');
+        return !host.Contains('.', StringComparison.Ordinal)
+            || LocalSuffixes.Any(suffix => host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static readonly string[] LocalSuffixes = [".local", ".lan", ".internal", ".home.arpa", ".localhost"];
 
     public string FullDataDirectory => Path.GetFullPath(DataDirectory);
 }

@@ -27,8 +27,8 @@ public sealed class EmailComposerTests(SetUpLiaisonApp app) : IClassFixture<SetU
 
         var page = await SignInAsync($"/clients/{clientId}");
         await NewUserTests.WaitReadyAsync(page, "client-page");
-        await page.GetByTestId("new-email").ClickAsync();
-        var composer = page.GetByTestId("email-composer");
+        await page.GetByTestId("new-message").ClickAsync();
+        var composer = page.GetByTestId("composer");
         await Expect(composer).ToBeVisibleAsync();
         await composer.GetByTestId("composer-text").FillAsync("The signed contract is attached.");
         await composer.GetByTestId("composer-send").ClickAsync();

@@ -90,8 +90,12 @@ public class LiaisonApp : IAsyncLifetime
         info.Environment["Liaison__DataDirectory"] = DataDirectory;
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        AddEnvironment(info.Environment);
         return info;
     }
+
+    /// <summary>Settings of the server process (and its commands) beyond the data directory: a provider's fake API address.</summary>
+    protected virtual void AddEnvironment(IDictionary<string, string?> environment) { }
 
     private async Task WaitUntilReadyAsync()
     {
@@ -118,7 +122,7 @@ public class LiaisonApp : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Browser is not null) await Browser.CloseAsync();
         playwright?.Dispose();
@@ -135,7 +139,7 @@ public class LiaisonApp : IAsyncLifetime
 }
 
 /// <summary>A server whose owner exists already (set up from the command line) and an API token for it.</summary>
-public sealed class SetUpLiaisonApp : LiaisonApp
+public class SetUpLiaisonApp : LiaisonApp
 {
     public const string OwnerEmail = "owner@example.com";
     public const string OwnerPassword = "a long enough passphrase";

@@ -27,7 +27,25 @@ public sealed record InboundMessage(
     IReadOnlyList<InboundAttachment>? Attachments = null,
     bool IsAutomated = false,
     bool FormattingWithheld = false,
-    int AttachmentsLeftOut = 0) : InboundItem(ProviderMessageId, At);
+    int AttachmentsLeftOut = 0) : InboundItem(ProviderMessageId, At)
+{
+    /// <summary>
+    /// Other addresses of the same person on the channel (a Telegram @username beside the numeric id
+    /// that is <see cref="CounterpartAddress"/>): a contact known by one of them is the sender, and
+    /// gets <see cref="CounterpartAddress"/> as well, so both are one identity from then on.
+    /// </summary>
+    public IReadOnlyList<string> CounterpartAliases { get; init; } = [];
+
+    /// <summary>
+    /// The group chat it was said in, by the group's own address (a Telegram group's id), or null for
+    /// a chat between two. A group known as a contact's address is that client's work chat: a sender
+    /// nobody knows yet is then a new contact of that client, named as the channel names them.
+    /// </summary>
+    public string? GroupAddress { get; init; }
+
+    /// <summary>The group chat's title, for the contacts its members become.</summary>
+    public string? GroupName { get; init; }
+}
 
 /// <summary>
 /// An attachment that came inside the delivery — as bytes (<see cref="Content"/>) or, for large ones,

@@ -60,7 +60,11 @@ public sealed class ChannelKindsTest(LiaisonApps apps)
 
         Assert.True(kinds.Single(k => k!["kind"]!.GetValue<string>() == "whatsapp")!["needsPublicUrl"]!.GetValue<bool>());
         Assert.False(kinds.Single(k => k!["kind"]!.GetValue<string>() == "email")!["needsPublicUrl"]!.GetValue<bool>());
+        // A Telegram bot is posted to or polls, as its settings say: offered both ways, and the public address matters for its webhook.
+        var telegram = kinds.Single(k => k!["kind"]!.GetValue<string>() == "telegram")!;
+        Assert.Equal(["webhook", "pulling"], telegram["receives"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.True(telegram["needsPublicUrl"]!.GetValue<bool>());
         // Only kinds that are accounts are offered: no phone, no API history channel.
-        Assert.Equal(["email", "whatsapp"], kinds.Select(k => k!["kind"]!.GetValue<string>()));
+        Assert.Equal(["email", "telegram", "whatsapp"], kinds.Select(k => k!["kind"]!.GetValue<string>()));
     }
 }

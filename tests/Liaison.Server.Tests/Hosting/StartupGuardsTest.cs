@@ -54,10 +54,14 @@ public class StartupGuardsTest
     }
 
     [Fact]
-    public void PublicBaseUrl_Loopback_IsNoPublicAddress()
+    public void PublicBaseUrl_LoopbackOrPrivate_IsNoPublicAddress()
     {
         Assert.False(new LiaisonOptions { PublicBaseUrl = "http://127.0.0.1:5080" }.HasPublicAddress);
         Assert.False(new LiaisonOptions().HasPublicAddress);
+        // Nor a private network's, which the internet cannot reach either.
+        foreach (var inside in new[] { "http://192.168.1.20:5080", "http://10.0.0.5", "https://172.20.1.1", "http://[fd12:3456::1]", "https://nas.local", "http://liaison" })
+            Assert.False(new LiaisonOptions { PublicBaseUrl = inside }.HasPublicAddress, inside);
+        Assert.True(new LiaisonOptions { PublicBaseUrl = "https://203.0.113.7" }.HasPublicAddress);
         Assert.True(new LiaisonOptions { PublicBaseUrl = "https://liaison.example.com/base" }.HasPublicAddress);
         Assert.Equal(new Uri("https://liaison.example.com/base/"), new LiaisonOptions { PublicBaseUrl = "https://liaison.example.com/base" }.PublicBaseUri);
     }

@@ -72,6 +72,7 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         Token = previous.Token;
         OwnerMemberId = previous.OwnerMemberId;
         Time = previous.Time; // a restart does not turn the clock back
+        testServices = previous.testServices; // the same test doubles (a provider's fake API) after the restart
         following = previous.following;
         previous.ownsStorage = false;
         resuming = true;

@@ -11,6 +11,7 @@ public static class AttachmentServices
     public static IServiceCollection AddLiaisonAttachments(this IServiceCollection services)
     {
         services.AddSingleton<AttachmentStore>();
+        services.AddSingleton<Core.Attachments.IAttachmentFiles>(sp => sp.GetRequiredService<AttachmentStore>());
         services.AddKeyedSingleton(MediaFetching.Queue, (sp, _) => new Core.Background.WakeSignal(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<MediaFetching>();
         services.AddHostedService(sp => sp.GetRequiredService<MediaFetching>());

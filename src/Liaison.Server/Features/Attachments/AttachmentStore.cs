@@ -7,7 +7,7 @@ namespace Liaison.Server.Features.Attachments;
 /// Attachment bytes on disk, addressed by their SHA-256: attachments/ab/cd/abcd…; the same file
 /// arriving a thousand times is stored once. Streams in and out: nothing is held whole in memory.
 /// </summary>
-public sealed class AttachmentStore(IOptions<LiaisonOptions> options)
+public sealed class AttachmentStore(IOptions<LiaisonOptions> options) : Core.Attachments.IAttachmentFiles
 {
     private readonly string root = Path.Combine(options.Value.FullDataDirectory, "attachments");
     // Directories known to exist: creating one is a system call even when it exists, and a

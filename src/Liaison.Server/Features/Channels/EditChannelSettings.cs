@@ -51,9 +51,11 @@ public static class EditChannelSettings
     /// changes), stores them, and restarts the channel's pull with them. The channel keeps its
     /// checkpoints unless its descriptor says the settings now name another account
     /// (<see cref="ChannelDescriptor.SameAccount"/>: for a mailbox, another IMAP host or user).
+    /// The kind's connect step runs again first with the new settings (a bot's setWebhook with its new
+    /// token or mode): when the provider refuses, the edit is refused in its words and nothing changes.
     /// </summary>
     public static async Task<Results<Ok<ChannelsApi.ChannelView>, NotFound>> Handle(long id, Request request, LiaisonDb db, ChannelDirectory directory,
-        ChannelSettingsProtector protector, PullingChannels pulling, ChannelDescriptors descriptors, CancellationToken ct)
+        ChannelSettingsProtector protector, PullingChannels pulling, ChannelDescriptors descriptors, Microsoft.Extensions.Options.IOptions<LiaisonOptions> options, CancellationToken ct)
     {
         var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (channel is null) return TypedResults.NotFound();
@@ -65,6 +67,7 @@ public static class EditChannelSettings
         descriptor.Check(edited);
         descriptor.CheckKeptSecrets(stored, new ChannelSettings(edited), kept);
         var anotherAccount = !descriptor.SameAccount(stored, new ChannelSettings(edited));
+        await descriptor.ConnectAsync(new ChannelConnection(id, new ChannelSettings(edited), options.Value.PublicBaseUri), ct);
 
         await pulling.ChangeStoppedAsync(id, async () =>
         {

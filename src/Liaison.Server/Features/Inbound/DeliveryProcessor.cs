@@ -372,9 +372,17 @@ public sealed class DeliveryProcessor(
         {
             var m = (InboundMessage)r.Item.Item;
             var kind = r.Channel.Adapter!.Kind;
+            var addresses = r.Channel.Descriptor!.Addresses;
+            string? Normalized(string? address)
+            {
+                if (address is null) return null;
+                try { return addresses.Normalize(kind, address, options.Value.DefaultPhoneRegion); }
+                catch (DomainRuleException) { return null; } // an alias the kind can't read only loses the help it would have been
+            }
             return new RecordMessage.Incoming(
-                r.Channel.ChannelId, kind, m.Direction, r.Channel.Descriptor!.Addresses.Normalize(kind, m.CounterpartAddress, options.Value.DefaultPhoneRegion), m.CounterpartName, m.Text, m.At,
-                m.Subject, m.Html, m.ThreadKey, m.ProviderMessageId, m.IsAutomated, m.FormattingWithheld, m.AttachmentsLeftOut, r.Item.Backfill);
+                r.Channel.ChannelId, kind, m.Direction, addresses.Normalize(kind, m.CounterpartAddress, options.Value.DefaultPhoneRegion), m.CounterpartName, m.Text, m.At,
+                m.Subject, m.Html, m.ThreadKey, m.ProviderMessageId, m.IsAutomated, m.FormattingWithheld, m.AttachmentsLeftOut, r.Item.Backfill,
+                m.CounterpartAliases.Count == 0 ? null : m.CounterpartAliases.Select(Normalized).OfType<string>().ToList(), Normalized(m.GroupAddress), m.GroupName);
         }).ToList();
         var recorded = await MessageBatch.RecordAsync(db, channels, incoming, now, ct);
         for (var i = 0; i < run.Count; i++)

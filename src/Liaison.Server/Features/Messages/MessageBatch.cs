@@ -1,4 +1,5 @@
 using Liaison.Core.Channels;
+using Liaison.Core.Contacts;
 using Liaison.Core.Conversations;
 using Liaison.Core.Identities;
 using Liaison.Core.Messages;
@@ -25,6 +26,7 @@ public static class MessageBatch
         LiaisonDb db, ChannelDescriptors channels, IReadOnlyList<RecordMessage.Incoming> batch, Instant now, CancellationToken ct)
     {
         var fresh = await WithoutStoredAsync(db, batch, ct);
+        await RecogniseSendersAsync(db, batch, fresh, now, ct);
         var owners = await OwnersAsync(db, channels, fresh.Select(i => batch[i]), ct);
         var conversations = await ConversationsAsync(db, batch, fresh, owners, ct);
         var unknownSenders = await UnknownSendersAsync(db, batch, fresh, owners, ct);
@@ -107,6 +109,58 @@ public static class MessageBatch
             }
         }
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Senders no contact has by their address, but known otherwise: by an alias of theirs a contact
+    /// has (a Telegram @username beside the numeric id the message comes from), which then gets the
+    /// address as well, so both are one person's; or, when nobody knows them, by the group chat they
+    /// wrote in being a contact's address (a client's work chat), which makes them a new contact of
+    /// that client. What they wrote while unknown moves to the client with them.
+    /// </summary>
+    private static async Task RecogniseSendersAsync(LiaisonDb db, IReadOnlyList<RecordMessage.Incoming> batch, List<int> fresh, Instant now, CancellationToken ct)
+    {
+        var candidates = fresh.Select(i => batch[i]).Where(m => m.Direction == MessageDirection.Inbound && (m.Aliases is { Count: > 0 } || m.GroupAddress is not null)).ToList();
+        if (candidates.Count == 0) return;
+        var addresses = candidates.Select(m => m.CounterpartAddress).Distinct().ToList();
+        var settled = (await db.ContactIdentities.AsNoTracking().Where(i => addresses.Contains(i.Address)).Select(i => new { i.Kind, i.Address }).ToListAsync(ct))
+            .Select(i => (i.Kind, i.Address)).ToHashSet();
+        var others = candidates.SelectMany(m => (m.Aliases ?? []).Append(m.GroupAddress)).OfType<string>().Distinct().ToList();
+        var owners = (await db.ContactIdentities.AsNoTracking().Where(i => others.Contains(i.Address))
+                .Join(db.Contacts, i => i.ContactId, c => c.Id, (i, c) => new { i.Kind, i.Address, ContactId = c.Id, c.ClientId }).ToListAsync(ct))
+            .ToDictionary(o => (o.Kind, o.Address));
+        var changed = false;
+        foreach (var m in candidates)
+        {
+            if (!settled.Add((m.Channel, m.CounterpartAddress))) continue;
+            Contact? contact = null;
+            var unowned = new List<string>();
+            foreach (var alias in m.Aliases ?? [])
+            {
+                if (owners.TryGetValue((m.Channel, alias), out var byAlias)) contact ??= await db.Contacts.Include(c => c.Identities).FirstAsync(c => c.Id == byAlias.ContactId, ct);
+                else unowned.Add(alias);
+            }
+            if (contact is null && m.GroupAddress is { } group && owners.TryGetValue((m.Channel, group), out var chat))
+            {
+                contact = new Contact(chat.ClientId, string.IsNullOrWhiteSpace(m.CounterpartName) ? m.CounterpartAddress : m.CounterpartName,
+                    m.GroupName is { Length: > 0 } title ? $"in the chat “{title}”" : null, now);
+                db.Contacts.Add(contact);
+                await db.SaveChangesAsync(ct);
+                foreach (var alias in unowned) contact.AddIdentity(m.Channel, alias, null, now);
+            }
+            if (contact is null) continue;
+            contact.AddIdentity(m.Channel, m.CounterpartAddress, null, now);
+            foreach (var alias in unowned) owners[(m.Channel, alias)] = new { Kind = m.Channel, Address = alias, ContactId = contact.Id, contact.ClientId };
+            var unknown = await db.UnknownSenders.FirstOrDefaultAsync(u => u.Kind == m.Channel && u.Address == m.CounterpartAddress, ct);
+            if (unknown is not null)
+            {
+                var waiting = await db.Messages.Where(w => w.UnknownSenderId == unknown.Id).ToListAsync(ct);
+                await MessagePlacement.PlaceAsync(db, waiting, contact.ClientId, contact.Id, ct);
+                db.UnknownSenders.Remove(unknown);
+            }
+            changed = true;
+        }
+        if (changed) await db.SaveChangesAsync(ct);
     }
 
     /// <summary>The indexes of the messages not stored yet: a provider's retry, the same mail in INBOX and Sent, or twice in this batch.</summary>

@@ -14,7 +14,7 @@ public static class OutboxServices
         services.AddSingleton<OutboundQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());
         // The client page's composer: per circuit, so a Reply in one browser tab opens only that tab's composer.
-        services.AddScoped<Components.Pages.Client.EmailComposerRequests>();
+        services.AddScoped<Components.Pages.Client.ComposerRequests>();
         return services;
     }
 
