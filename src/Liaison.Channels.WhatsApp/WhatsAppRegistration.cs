@@ -1,5 +1,6 @@
 using Liaison.Core.Channels;
 using Liaison.Core.Inbound;
+using Liaison.Core.Outbound;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -7,7 +8,7 @@ namespace Liaison.Channels.WhatsApp;
 
 public static class WhatsAppRegistration
 {
-    /// <summary>The WhatsApp channel: its descriptor, its webhook adapter, and its media fetcher for images, voice and files that arrive by id.</summary>
+    /// <summary>The WhatsApp channel: its descriptor, its webhook adapter, its media fetcher for images, voice and files that arrive by id, and its sender (text and templates through the Graph API).</summary>
     public static IServiceCollection AddWhatsAppChannel(this IServiceCollection services)
     {
         services.AddSingleton(WhatsAppDescriptor.Instance);
@@ -15,6 +16,7 @@ public static class WhatsAppRegistration
         services.TryAddSingleton<WhatsAppOptions>();
         services.TryAddSingleton<WhatsAppMediaFetcher>();
         services.AddSingleton<IMediaFetcher>(sp => sp.GetRequiredService<WhatsAppMediaFetcher>());
+        services.AddSingleton<IChannelSender, WhatsAppSender>();
         return services;
     }
 }

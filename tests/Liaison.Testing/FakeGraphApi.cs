@@ -18,6 +18,9 @@ namespace Liaison.Testing;
 /// <c>{ messaging_product, url, mime_type, sha256, file_size, id }</c>, the URL gives the bytes to the
 /// same token, and an unknown id is Graph's error 100 ("Unsupported get request. Object with ID … does
 /// not exist"). A test can make the next answers fail with a server error.
+/// Sending: <c>POST /{version}/{phone-number-id}/messages</c> records the message object and answers
+/// <c>{ messaging_product, contacts: [{ input, wa_id }], messages: [{ id: "wamid…" }] }</c>, or the
+/// error a test scripted with <see cref="RefuseNextSend"/>, in Graph's error shape.
 /// </summary>
 public sealed class FakeGraphApi : IAsyncDisposable
 {
@@ -26,6 +29,20 @@ public sealed class FakeGraphApi : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (byte[] Bytes, string Mime)> media = new();
     private int failuresLeft;
     private int downloads;
+    private readonly ConcurrentQueue<SentMessage> sent = new();
+    private readonly ConcurrentQueue<Refusal> refusals = new();
+
+    /// <summary>A message the API was asked to send: from which phone number id, and the message object as posted.</summary>
+    public sealed record SentMessage(string PhoneNumberId, JsonElement Body, string Wamid)
+    {
+        public string To => Body.GetProperty("to").GetString()!;
+        public string Type => Body.GetProperty("type").GetString()!;
+        public string? Text => Type == "text" ? Body.GetProperty("text").GetProperty("body").GetString() : null;
+        public string? ContextMessageId => Body.TryGetProperty("context", out var context) ? context.GetProperty("message_id").GetString() : null;
+    }
+
+    /// <param name="RetryAfterSeconds">sent as a Retry-After header when given.</param>
+    private sealed record Refusal(int Status, int Code, string Message, string? Details, int? RetryAfterSeconds);
 
     private FakeGraphApi(WebApplication app, string token)
     {
@@ -37,6 +54,16 @@ public sealed class FakeGraphApi : IAsyncDisposable
     public Uri Base { get; private set; } = default!;
     /// <summary>How many downloads of bytes (the second step) were answered.</summary>
     public int Downloads => Volatile.Read(ref downloads);
+
+    /// <summary>Messages accepted for sending, in order (refused ones are not here).</summary>
+    public IReadOnlyList<SentMessage> Sent => [.. sent];
+
+    /// <summary>
+    /// The next send is answered with Graph's error <paramref name="code"/> (e.g. 131056, "(Business
+    /// Account, Consumer Account) pair rate limit hit", HTTP 400; 131026, "Message undeliverable").
+    /// </summary>
+    public void RefuseNextSend(int status, int code, string message, string? details = null, int? retryAfterSeconds = null) =>
+        refusals.Enqueue(new Refusal(status, code, message, details, retryAfterSeconds));
 
     public void Add(string mediaId, byte[] bytes, string mime) => media[mediaId] = (bytes, mime);
 
@@ -51,6 +78,7 @@ public sealed class FakeGraphApi : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakeGraphApi(app, token);
         app.MapGet($"/{Version}/{{mediaId}}", (string mediaId, HttpContext http) => fake.Lookup(mediaId, http));
+        app.MapPost($"/{Version}/{{phoneNumberId}}/messages", (string phoneNumberId, HttpContext http) => fake.SendAsync(phoneNumberId, http));
         app.MapGet("/whatsapp_business/attachments/", (string mid, HttpContext http) => fake.Download(mid, http));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -73,6 +101,37 @@ public sealed class FakeGraphApi : IAsyncDisposable
             ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(found.Bytes)),
             ["file_size"] = found.Bytes.Length.ToString(CultureInfo.InvariantCulture),
             ["id"] = mediaId,
+        });
+    }
+
+    private async Task<IResult> SendAsync(string phoneNumberId, HttpContext http)
+    {
+        if (!Authorised(http)) return GraphError(401, 190, "Invalid OAuth access token - Cannot parse access token", "OAuthException");
+        using var document = await JsonDocument.ParseAsync(http.Request.Body);
+        var body = document.RootElement.Clone();
+        if (refusals.TryDequeue(out var refusal))
+        {
+            if (refusal.RetryAfterSeconds is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return Results.Json(new
+            {
+                error = new
+                {
+                    message = refusal.Message, type = "OAuthException", code = refusal.Code,
+                    error_data = new { messaging_product = "whatsapp", details = refusal.Details ?? refusal.Message },
+                    fbtrace_id = "AbCdEfGh123",
+                },
+            }, (JsonSerializerOptions?)null, null, refusal.Status);
+        }
+        if (!body.TryGetProperty("messaging_product", out var product) || product.GetString() != "whatsapp" || !body.TryGetProperty("to", out var to))
+            return GraphError(400, 100, "(#100) The parameter messaging_product is required.", "OAuthException");
+        var wamid = "wamid.HBgL" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+        sent.Enqueue(new SentMessage(phoneNumberId, body, wamid));
+        var input = to.GetString()!;
+        return Results.Json(new
+        {
+            messaging_product = "whatsapp",
+            contacts = new[] { new { input, wa_id = input.TrimStart('+') } },
+            messages = new[] { new { id = wamid } },
         });
     }
 
