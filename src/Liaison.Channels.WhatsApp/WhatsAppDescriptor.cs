@@ -41,6 +41,11 @@ public static class WhatsAppDescriptor
                 Required = false,
                 Help = "From WhatsApp Manager → API setup (not the phone number itself): replies are sent from it.",
             },
+            new(WhatsAppTemplates.BusinessAccountId, "WhatsApp Business Account ID")
+            {
+                Required = false,
+                Help = "From WhatsApp Manager → API setup: its approved templates are offered once a client's 24-hour window has closed.",
+            },
         ],
     };
 

@@ -91,7 +91,12 @@ public sealed class WhatsAppSender(WhatsAppOptions options, IClock clock) : ICha
         if (draft.Content.Template is { } template)
         {
             var parameters = new JsonArray();
-            foreach (var value in template.Parameters) parameters.Add(new JsonObject { ["type"] = "text", ["text"] = value });
+            for (var i = 0; i < template.Parameters.Count; i++)
+            {
+                var parameter = new JsonObject { ["type"] = "text", ["text"] = template.Parameters[i] };
+                if (template.ParameterNames is { } names && i < names.Count) parameter["parameter_name"] = names[i];
+                parameters.Add(parameter);
+            }
             var sent = new JsonObject { ["name"] = template.Name, ["language"] = new JsonObject { ["code"] = template.Language } };
             if (parameters.Count > 0) sent["components"] = new JsonArray(new JsonObject { ["type"] = "body", ["parameters"] = parameters });
             body["type"] = "template";

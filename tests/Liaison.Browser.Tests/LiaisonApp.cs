@@ -49,6 +49,9 @@ public class LiaisonApp : IAsyncLifetime
         });
     }
 
+    /// <summary>Adds settings to the server's environment (a provider's base URL pointing at a local fake).</summary>
+    protected virtual void Configure(IDictionary<string, string?> environment) { }
+
     /// <summary>Runs before the server starts, on the same data directory.</summary>
     protected virtual Task PrepareAsync() => Task.CompletedTask;
 
@@ -90,6 +93,7 @@ public class LiaisonApp : IAsyncLifetime
         info.Environment["Liaison__DataDirectory"] = DataDirectory;
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        Configure(info.Environment);
         return info;
     }
 
@@ -135,7 +139,7 @@ public class LiaisonApp : IAsyncLifetime
 }
 
 /// <summary>A server whose owner exists already (set up from the command line) and an API token for it.</summary>
-public sealed class SetUpLiaisonApp : LiaisonApp
+public class SetUpLiaisonApp : LiaisonApp
 {
     public const string OwnerEmail = "owner@example.com";
     public const string OwnerPassword = "a long enough passphrase";

@@ -31,6 +31,11 @@ public sealed class FakeGraphApi : IAsyncDisposable
     private int downloads;
     private readonly ConcurrentQueue<SentMessage> sent = new();
     private readonly ConcurrentQueue<Refusal> refusals = new();
+    private readonly ConcurrentQueue<Template> templates = new();
+    private int templateLookups;
+
+    /// <param name="Status">APPROVED, PENDING, REJECTED, PAUSED or DISABLED.</param>
+    private sealed record Template(string Id, string Name, string Language, string Category, string Status, string Body, bool Named);
 
     /// <summary>A message the API was asked to send: from which phone number id, and the message object as posted.</summary>
     public sealed record SentMessage(string PhoneNumberId, JsonElement Body, string Wamid)
@@ -39,6 +44,13 @@ public sealed class FakeGraphApi : IAsyncDisposable
         public string Type => Body.GetProperty("type").GetString()!;
         public string? Text => Type == "text" ? Body.GetProperty("text").GetProperty("body").GetString() : null;
         public string? ContextMessageId => Body.TryGetProperty("context", out var context) ? context.GetProperty("message_id").GetString() : null;
+        public string? TemplateName => Type == "template" ? Body.GetProperty("template").GetProperty("name").GetString() : null;
+        public string? TemplateLanguage => Type == "template" ? Body.GetProperty("template").GetProperty("language").GetProperty("code").GetString() : null;
+
+        /// <summary>The body parameters' texts of a template message, in order.</summary>
+        public IReadOnlyList<string> TemplateValues => Type != "template" || !Body.GetProperty("template").TryGetProperty("components", out var components) ? []
+            : components.EnumerateArray().Where(c => c.GetProperty("type").GetString() == "body")
+                .SelectMany(c => c.GetProperty("parameters").EnumerateArray()).Select(p => p.GetProperty("text").GetString()!).ToList();
     }
 
     /// <param name="RetryAfterSeconds">sent as a Retry-After header when given.</param>
@@ -65,6 +77,13 @@ public sealed class FakeGraphApi : IAsyncDisposable
     public void RefuseNextSend(int status, int code, string message, string? details = null, int? retryAfterSeconds = null) =>
         refusals.Enqueue(new Refusal(status, code, message, details, retryAfterSeconds));
 
+    /// <summary>A message template of the business account, with the body text as Meta stores it ("Invoice {{1}} is due on {{2}}.").</summary>
+    public void AddTemplate(string name, string language, string body, string status = "APPROVED", string category = "UTILITY", bool named = false) =>
+        templates.Enqueue(new Template(Convert.ToString(1_000_000_000_000 + templates.Count, CultureInfo.InvariantCulture), name, language, category, status, body, named));
+
+    /// <summary>How many pages of templates were asked for.</summary>
+    public int TemplateLookups => Volatile.Read(ref templateLookups);
+
     public void Add(string mediaId, byte[] bytes, string mime) => media[mediaId] = (bytes, mime);
 
     /// <summary>The next <paramref name="count"/> media lookups answer 500, as Graph does when it is having a bad moment.</summary>
@@ -79,6 +98,7 @@ public sealed class FakeGraphApi : IAsyncDisposable
         var fake = new FakeGraphApi(app, token);
         app.MapGet($"/{Version}/{{mediaId}}", (string mediaId, HttpContext http) => fake.Lookup(mediaId, http));
         app.MapPost($"/{Version}/{{phoneNumberId}}/messages", (string phoneNumberId, HttpContext http) => fake.SendAsync(phoneNumberId, http));
+        app.MapGet($"/{Version}/{{wabaId}}/message_templates", (string wabaId, HttpContext http) => fake.Templates(http));
         app.MapGet("/whatsapp_business/attachments/", (string mid, HttpContext http) => fake.Download(mid, http));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -133,6 +153,43 @@ public sealed class FakeGraphApi : IAsyncDisposable
             contacts = new[] { new { input, wa_id = input.TrimStart('+') } },
             messages = new[] { new { id = wamid } },
         });
+    }
+
+    /// <summary>
+    /// The Message Templates API: <c>status</c> filters, <c>limit</c> pages (25 by default), <c>after</c>
+    /// is the cursor; each page's <c>paging.next</c> is the full URL of the next one, absent on the last.
+    /// </summary>
+    private IResult Templates(HttpContext http)
+    {
+        if (!Authorised(http)) return GraphError(401, 190, "Invalid OAuth access token - Cannot parse access token", "OAuthException");
+        Interlocked.Increment(ref templateLookups);
+        var query = http.Request.Query;
+        var status = query["status"].ToString();
+        var limit = int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) ? Math.Clamp(l, 1, 100) : 25;
+        var after = int.TryParse(query["after"], CultureInfo.InvariantCulture, out var a) ? a : 0;
+        var matching = templates.Where(t => status.Length == 0 || t.Status == status).ToList();
+        var page = matching.Skip(after).Take(limit).Select(t => new Dictionary<string, object>
+        {
+            ["name"] = t.Name,
+            ["parameter_format"] = t.Named ? "NAMED" : "POSITIONAL",
+            ["components"] = new object[]
+            {
+                new Dictionary<string, object> { ["type"] = "HEADER", ["format"] = "TEXT", ["text"] = "Liaison" },
+                new Dictionary<string, object> { ["type"] = "BODY", ["text"] = t.Body },
+                new Dictionary<string, object> { ["type"] = "FOOTER", ["text"] = "Reply STOP to opt out" },
+            },
+            ["language"] = t.Language,
+            ["status"] = t.Status,
+            ["category"] = t.Category,
+            ["id"] = t.Id,
+        }).ToList();
+        var paging = new Dictionary<string, object> { ["cursors"] = new { before = after.ToString(CultureInfo.InvariantCulture), after = (after + page.Count).ToString(CultureInfo.InvariantCulture) } };
+        if (after + page.Count < matching.Count)
+        {
+            var origin = Base.GetLeftPart(UriPartial.Authority);
+            paging["next"] = $"{origin}{http.Request.Path}?status={Uri.EscapeDataString(status)}&limit={limit}&after={after + page.Count}";
+        }
+        return Results.Json(new Dictionary<string, object> { ["data"] = page, ["paging"] = paging });
     }
 
     private IResult Download(string mid, HttpContext http)

@@ -45,6 +45,14 @@ public sealed class ScriptedSender(Func<OutboundDraft, int, CancellationToken, T
             foreach (var real in services.Where(d => d.ServiceType == typeof(IChannelSender) && d.ImplementationType == typeof(Liaison.Channels.WhatsApp.WhatsAppSender)).ToList())
                 services.Remove(real);
             services.AddSingleton<IChannelSender>(sender);
+            // A messenger without WhatsApp's 24-hour window: these tests are about the outbox, and write to contacts who never wrote first.
+            var whatsApp = Liaison.Channels.WhatsApp.WhatsAppDescriptor.Instance;
+            services.AddSingleton(new ChannelDescriptor(ChannelKind.WhatsApp, whatsApp.Look)
+            {
+                Uses = whatsApp.Uses, Order = whatsApp.Order, Addresses = whatsApp.Addresses, SamePersonAs = whatsApp.SamePersonAs,
+                Threads = whatsApp.Threads, Receives = whatsApp.Receives, Settings = whatsApp.Settings,
+                Capabilities = whatsApp.Capabilities with { ReplyWindow = null, Templates = false },
+            });
             more?.Invoke(services);
         }, clock);
         await app.StartAsync();

@@ -19,6 +19,7 @@ namespace Liaison.Server.Tests.Outbox;
 public class WhatsAppSendTest
 {
     private const string PhoneNumberId = "106540352242922";
+    internal const string BusinessAccountId = "102290129340398";
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Reply_IsPostedToTheGraphApiAnsweringTheClientsMessage_AndItsStatusesMoveOurMessageToRead(DatabaseProvider db)
@@ -97,7 +98,7 @@ public class WhatsAppSendTest
         Assert.Equal("failed", State(await OutboxAsync(s, refusedId)));
     }
 
-    internal sealed record Setup(LiaisonApp App, WhatsAppChannel Channel, long ClientId, string WaId) : IAsyncDisposable
+    internal sealed record Setup(LiaisonApp App, WhatsAppChannel Channel, long ClientId, string WaId, long ChannelId) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => App.DisposeAsync();
     }
@@ -118,12 +119,13 @@ public class WhatsAppSendTest
             settings = new Dictionary<string, string>
             {
                 ["appSecret"] = secret, ["verifyToken"] = "verify-me", [WhatsAppMediaFetcher.AccessToken] = graph.Token, [WhatsAppSender.PhoneNumberId] = PhoneNumberId,
+                [WhatsAppTemplates.BusinessAccountId] = BusinessAccountId,
             },
         })).Json(HttpStatusCode.Created);
         var waId = "4860" + Random.Shared.Next(1000000, 9999999);
         var clientId = await ClientsApiTest.NewClient(app.Api(), ApiCalls.Unique("WhatsApp client "));
         await ClientsApiTest.NewContact(app.Api(), clientId, "Wiktoria", ("whatsapp", "+" + waId));
-        return new Setup(app, new WhatsAppChannel(app.CreateClient(), created.Id(), secret), clientId, waId);
+        return new Setup(app, new WhatsAppChannel(app.CreateClient(), created.Id(), secret), clientId, waId, created.Id());
     }
 
     /// <summary>The client writes on WhatsApp now (by the app's clock); answers our id of their message once it is on the timeline.</summary>
