@@ -1,4 +1,5 @@
 using Liaison.Channels.Email;
+using Liaison.Channels.Messenger;
 using Liaison.Channels.WhatsApp;
 using Liaison.Server;
 using Liaison.Server.Auth;
@@ -21,6 +22,7 @@ builder.Services.AddLiaisonAuth();
 builder.Services.AddLiaisonFeatures();
 builder.Services.AddEmailChannel();
 builder.Services.AddWhatsAppChannel();
+builder.Services.AddMessengerChannel();
 builder.Services.AddLiaisonApi();
 builder.Services.AddLiaisonUi();
 

@@ -23,7 +23,7 @@ public sealed class GraphApiLiaisonApp : SetUpLiaisonApp
     protected override void Configure(IDictionary<string, string?> environment) =>
         environment["Liaison__WhatsApp__GraphApiBase"] = Graph?.Base.ToString();
 
-    public new async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         if (Graph is not null) await Graph.DisposeAsync();

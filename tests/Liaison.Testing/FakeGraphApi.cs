@@ -32,6 +32,9 @@ public sealed class FakeGraphApi : IAsyncDisposable
     private readonly ConcurrentQueue<SentMessage> sent = new();
     private readonly ConcurrentQueue<Refusal> refusals = new();
     private readonly ConcurrentQueue<Template> templates = new();
+    private readonly ConcurrentQueue<SentMessage> pageSent = new();
+    private readonly ConcurrentQueue<Refusal> pageRefusals = new();
+    private readonly ConcurrentDictionary<string, (byte[] Bytes, string Mime)> cdn = new();
     private int templateLookups;
 
     /// <param name="Status">APPROVED, PENDING, REJECTED, PAUSED or DISABLED.</param>
@@ -67,6 +70,22 @@ public sealed class FakeGraphApi : IAsyncDisposable
     /// <summary>How many downloads of bytes (the second step) were answered.</summary>
     public int Downloads => Volatile.Read(ref downloads);
 
+    /// <summary>Messenger's Send API calls accepted (<c>POST /me/messages</c>), in order; <see cref="SentMessage.Wamid"/> is the message_id answered.</summary>
+    public IReadOnlyList<SentMessage> PageSent => [.. pageSent];
+
+    /// <summary>The next Send API call is answered with this Graph error (10 / 2018278: "This message is sent outside of allowed window.").</summary>
+    public void RefuseNextPageSend(int status, int code, string message, int? subcode = null) =>
+        pageRefusals.Enqueue(new Refusal(status, code, message, subcode?.ToString(CultureInfo.InvariantCulture), null));
+
+    /// <summary>A file on "Meta's CDN", as a Messenger attachment's payload.url points to it; the URL answered 404 once <see cref="Expire"/>d.</summary>
+    public Uri AddCdnFile(string name, byte[] bytes, string mime)
+    {
+        cdn[name] = (bytes, mime);
+        return new Uri($"{Base.GetLeftPart(UriPartial.Authority)}/cdn/v/t59/{Uri.EscapeDataString(name)}?_nc_cat=1&oh=00_AfD&oe=67A1B2C3");
+    }
+
+    public void Expire(string name) => cdn.TryRemove(name, out _);
+
     /// <summary>Messages accepted for sending, in order (refused ones are not here).</summary>
     public IReadOnlyList<SentMessage> Sent => [.. sent];
 
@@ -98,6 +117,8 @@ public sealed class FakeGraphApi : IAsyncDisposable
         var fake = new FakeGraphApi(app, token);
         app.MapGet($"/{Version}/{{mediaId}}", (string mediaId, HttpContext http) => fake.Lookup(mediaId, http));
         app.MapPost($"/{Version}/{{phoneNumberId}}/messages", (string phoneNumberId, HttpContext http) => fake.SendAsync(phoneNumberId, http));
+        app.MapPost($"/{Version}/me/messages", (Func<HttpContext, Task<IResult>>)(http => fake.PageSendAsync(http)));
+        app.MapGet("/cdn/v/t59/{name}", (string name) => fake.cdn.TryGetValue(name, out var file) ? Results.Bytes(file.Bytes, file.Mime) : Results.NotFound());
         app.MapGet($"/{Version}/{{wabaId}}/message_templates", (string wabaId, HttpContext http) => fake.Templates(http));
         app.MapGet("/whatsapp_business/attachments/", (string mid, HttpContext http) => fake.Download(mid, http));
         await app.StartAsync();
@@ -190,6 +211,28 @@ public sealed class FakeGraphApi : IAsyncDisposable
             paging["next"] = $"{origin}{http.Request.Path}?status={Uri.EscapeDataString(status)}&limit={limit}&after={after + page.Count}";
         }
         return Results.Json(new Dictionary<string, object> { ["data"] = page, ["paging"] = paging });
+    }
+
+    /// <summary>
+    /// The Messenger Send API: <c>{ recipient: { id }, messaging_type, tag?, message: { text } }</c>
+    /// with the page token, answered <c>{ recipient_id, message_id }</c>.
+    /// </summary>
+    private async Task<IResult> PageSendAsync(HttpContext http)
+    {
+        if (!Authorised(http)) return GraphError(401, 190, "Invalid OAuth access token - Cannot parse access token", "OAuthException");
+        using var document = await JsonDocument.ParseAsync(http.Request.Body);
+        var body = document.RootElement.Clone();
+        if (pageRefusals.TryDequeue(out var refusal))
+        {
+            var error = new Dictionary<string, object> { ["message"] = refusal.Message, ["type"] = "OAuthException", ["code"] = refusal.Code, ["fbtrace_id"] = "AbCdEfGh456" };
+            if (refusal.Details is { } subcode) error["error_subcode"] = int.Parse(subcode, CultureInfo.InvariantCulture);
+            return Results.Json(new { error }, (JsonSerializerOptions?)null, null, refusal.Status);
+        }
+        if (!body.TryGetProperty("recipient", out var recipient) || !body.TryGetProperty("messaging_type", out _))
+            return GraphError(400, 100, "(#100) The parameter recipient is required", "OAuthException");
+        var id = "m_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
+        pageSent.Enqueue(new SentMessage("me", body, id));
+        return Results.Json(new { recipient_id = recipient.GetProperty("id").GetString(), message_id = id });
     }
 
     private IResult Download(string mid, HttpContext http)
