@@ -195,10 +195,15 @@ public sealed class MessengerAdapter : IChannelAdapter
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static long Watermark(JsonElement status) =>
-        status.ValueKind == JsonValueKind.Object && status.TryGetProperty("watermark", out var w) && w.TryGetInt64(out var ms) ? ms : 0;
+        status.ValueKind == JsonValueKind.Object && status.TryGetProperty("watermark", out var w) && w.ValueKind == JsonValueKind.Number && w.TryGetInt64(out var ms)
+            ? Math.Clamp(ms, 0, MaxMilliseconds) : 0;
 
     private static Instant? Milliseconds(JsonElement messaging, string name) =>
-        messaging.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var ms) ? Instant.FromUnixTimeMilliseconds(ms) : null;
+        messaging.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var ms) && ms is >= 0 and <= MaxMilliseconds
+            ? Instant.FromUnixTimeMilliseconds(ms) : null;
+
+    /// <summary>9999-12-31: a timestamp past it is not Meta's (and no Instant).</summary>
+    private const long MaxMilliseconds = 253_402_300_799_000;
 }
 
 /// <summary>Meta's X-Hub-Signature-256: "sha256=" and the hex HMAC-SHA256 of the raw body under the app secret, compared in constant time.</summary>

@@ -30,7 +30,7 @@ public static class MessengerDeliveries
         Envelope(watermark, $$"""{ "sender": { "id": "{{psid}}" }, "recipient": { "id": "{{PageId}}" }, "delivery": { "mids": [{{string.Join(", ", mids.Select(m => JsonSerializer.Serialize(m)))}}], "watermark": {{Ms(watermark)}} } }""");
 
     public static string Read(string psid, DateTimeOffset watermark) =>
-        Envelope(watermark, $$"""{ "sender": { "id": "{{psid}}" }, "recipient": { "id": "{{PageId}}" }, "timestamp": {{Ms(watermark) + 210}}, "read": { "watermark": {{Ms(watermark)}} } }""");
+        Envelope(watermark, $$"""{ "sender": { "id": "{{psid}}" }, "recipient": { "id": "{{PageId}}" }, "timestamp": {{Ms(watermark.AddMilliseconds(210))}}, "read": { "watermark": {{Ms(watermark)}} } }""");
 
     public static string Sign(string body, string appSecret) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(appSecret), Encoding.UTF8.GetBytes(body)));

@@ -106,7 +106,9 @@ public class MessengerChannelTest
         Assert.Equal(HttpStatusCode.OK, (await s.PostAsync(MessengerDeliveries.Delivery(Psid, [posted.Wamid], now.AddSeconds(1)))).StatusCode);
         await Eventually.Until(() => TimelineItemAsync(s, messageId), i => i["deliveryState"]?.GetValue<string>() == "delivered", "the reply delivered");
         Assert.Equal(HttpStatusCode.OK, (await s.PostAsync(MessengerDeliveries.Read(Psid, now.AddSeconds(2)))).StatusCode);
-        await Eventually.Until(() => TimelineItemAsync(s, messageId), i => i["deliveryState"]?.GetValue<string>() == "read", "the reply read, by the watermark");
+        await Eventually.Until(async () => (Item: await TimelineItemAsync(s, messageId),
+                Deliveries: string.Join(" | ", await s.App.WithDb(d => d.InboundDeliveries.Select(x => x.Key + " " + x.State + " " + x.LastError).ToListAsync()))),
+            r => r.Item["deliveryState"]?.GetValue<string>() == "read", "the reply read, by the watermark");
         Assert.Equal(1, await s.App.WithDb(d => d.Messages.CountAsync(m => m.ChannelId == s.ChannelId && m.Text == "Yes, 10 to 14.")));
         Assert.Equal(2, (await TimelineAsync(s)).Count);
     }
