@@ -34,7 +34,17 @@ public static class WhatsAppDescriptor
             new(WhatsAppMediaFetcher.AccessToken, "Access token", SettingKind.Password)
             {
                 Required = false,
-                Help = "A system user's token with whatsapp_business_messaging: photos, voice notes and files that arrive are fetched with it.",
+                Help = "A system user's token with whatsapp_business_messaging: replies are sent and photos, voice notes and files that arrive are fetched with it.",
+            },
+            new(WhatsAppSender.PhoneNumberId, "Phone number ID")
+            {
+                Required = false,
+                Help = "From WhatsApp Manager → API setup (not the phone number itself): replies are sent from it.",
+            },
+            new(WhatsAppTemplates.BusinessAccountId, "WhatsApp Business Account ID")
+            {
+                Required = false,
+                Help = "From WhatsApp Manager → API setup: its approved templates are offered once a client's 24-hour window has closed.",
             },
         ],
     };

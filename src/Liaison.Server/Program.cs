@@ -1,4 +1,5 @@
 using Liaison.Channels.Email;
+using Liaison.Channels.Messenger;
 using Liaison.Channels.Telegram;
 using Liaison.Channels.WhatsApp;
 using Liaison.Server;
@@ -23,6 +24,7 @@ builder.Services.AddLiaisonFeatures();
 builder.Services.AddEmailChannel();
 builder.Services.AddWhatsAppChannel();
 builder.Services.AddTelegramChannel();
+builder.Services.AddMessengerChannel();
 builder.Services.AddLiaisonApi();
 builder.Services.AddLiaisonUi();
 

@@ -125,6 +125,18 @@ public class ChannelDescriptor
     /// <summary>Called when a channel of this kind is disconnected (deleteWebhook); the channel is disconnected even when this fails.</summary>
     public virtual Task DisconnectAsync(ChannelConnection connection, CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>
+    /// Whether a message with <paramref name="purpose"/> may go to a counterpart who last wrote at
+    /// <paramref name="lastHeard"/> (null: never, on this channel). By default from
+    /// <see cref="ChannelCapabilities.ReplyWindow"/>: always without one, else free text for that long
+    /// after their last message and templates outside it where <see cref="ChannelCapabilities.Templates"/>.
+    /// A channel with rules of its own (a tag that stretches the window for a person's reply) overrides it.
+    /// </summary>
+    public virtual Outbound.ReplyWindow ReplyWindowAt(Instant now, Instant? lastHeard, Outbound.MessagePurpose purpose, ChannelSettings settings) =>
+        Capabilities.ReplyWindow is { } length
+            ? Outbound.ReplyWindow.After(lastHeard, length, now, Capabilities.Templates)
+            : new Outbound.ReplyWindow.Always();
+
     /// <summary>The descriptor of a kind nobody describes (a kind stored by a channel project since removed): its name, free-text addresses.</summary>
     public static ChannelDescriptor Unknown(ChannelKind kind) => new(kind, new ChannelLook(kind.Value, "•", "other")) { Order = 900 };
 }

@@ -51,7 +51,11 @@ public interface IChannelSender
 /// <summary>A message to send on one channel: where to, what, and (once chosen or assigned) its provider id.</summary>
 /// <param name="To">the client side's address on the channel (an e-mail address, a wa_id).</param>
 /// <param name="ProviderMessageId">chosen by <see cref="IChannelSender.Prepare"/> for channels that name their messages themselves; else null until sent.</param>
-public sealed record OutboundDraft(string To, OutboundContent Content, string? ProviderMessageId = null);
+public sealed record OutboundDraft(string To, OutboundContent Content, string? ProviderMessageId = null)
+{
+    /// <summary>The counterpart's reply window when the outbox hands the draft over (checked to allow it); a channel whose window needs a tag reads it here.</summary>
+    public ReplyWindow Window { get; init; } = new ReplyWindow.Always();
+}
 
 /// <summary>How a send ended, in terms every provider can express.</summary>
 public abstract record SendOutcome

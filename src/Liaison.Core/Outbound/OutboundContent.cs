@@ -51,4 +51,5 @@ public sealed record OutboundAttachment(string Sha256, string Name, string Conte
 
 /// <summary>A provider-approved template and the values for its placeholders, in order.</summary>
 /// <param name="Language">the template's language as the provider names it ("en", "pl").</param>
-public sealed record OutboundTemplate(string Name, string Language, IReadOnlyList<string> Parameters);
+/// <param name="ParameterNames">the placeholders' names, in the order of <paramref name="Parameters"/>, for a template with named placeholders; null for positional ones.</param>
+public sealed record OutboundTemplate(string Name, string Language, IReadOnlyList<string> Parameters, IReadOnlyList<string>? ParameterNames = null);

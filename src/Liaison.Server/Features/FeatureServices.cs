@@ -97,7 +97,7 @@ public static class FeatureServices
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Liaison API"));
         app.CapApiBodies();
         var api = app.MapGroup("/api").RequireAuthorization(AuthServices.ApiPolicy).RefuseBadText();
-        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapCalendar().MapChannels().MapUndelivered().MapOutbox().MapPendingAttachments();
+        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapCalendar().MapChannels().MapUndelivered().MapOutbox().MapChannelTemplates().MapPendingAttachments();
         app.MapWebhooks();
         app.MapPortal();
         return app;

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Liaison.Server.Tests.Outbox;
 
 /// <summary>
-/// A test-only sender for WhatsApp channels (Liaison has no real one yet) that answers as the test
+/// A test-only sender for WhatsApp channels, in place of the real one, that answers as the test
 /// scripts it: <paramref name="send"/> gets the draft and how many times its text was sent before,
 /// counting this one. Registered through the test host like a channel project's own sender.
 /// </summary>
@@ -41,7 +41,18 @@ public sealed class ScriptedSender(Func<OutboundDraft, int, CancellationToken, T
     {
         var app = new LiaisonApp(db, services =>
         {
+            // In place of the channel's own sender, which would call the Graph API.
+            foreach (var real in services.Where(d => d.ServiceType == typeof(IChannelSender) && d.ImplementationType == typeof(Liaison.Channels.WhatsApp.WhatsAppSender)).ToList())
+                services.Remove(real);
             services.AddSingleton<IChannelSender>(sender);
+            // A messenger without WhatsApp's 24-hour window: these tests are about the outbox, and write to contacts who never wrote first.
+            var whatsApp = Liaison.Channels.WhatsApp.WhatsAppDescriptor.Instance;
+            services.AddSingleton(new ChannelDescriptor(ChannelKind.WhatsApp, whatsApp.Look)
+            {
+                Uses = whatsApp.Uses, Order = whatsApp.Order, Addresses = whatsApp.Addresses, SamePersonAs = whatsApp.SamePersonAs,
+                Threads = whatsApp.Threads, Receives = whatsApp.Receives, Settings = whatsApp.Settings,
+                Capabilities = whatsApp.Capabilities with { ReplyWindow = null, Templates = false },
+            });
             more?.Invoke(services);
         }, clock);
         await app.StartAsync();

@@ -504,6 +504,15 @@ public sealed class DeliveryProcessor(
                 db.MessageEvents.Add(new MessageEvent(channel.ChannelId, status.ProviderMessageId, sent?.Id, MessageEvent.From(status.State), status.At, status.Error));
                 return sent?.ClientId;
 
+            case InboundStatusUpTo upTo:
+                // Our sent messages to that person up to the watermark, newest first; a watermark names no ids, so it is bounded here.
+                var to = channel.Descriptor!.Addresses.Normalize(channel.Descriptor.Kind, upTo.CounterpartAddress, null);
+                var reached = await db.Messages.Where(m => m.ChannelId == channel.ChannelId && m.CounterpartAddress == to
+                        && m.Direction == Core.Messages.MessageDirection.Outbound && m.ProviderMessageId != null && m.OccurredAt <= upTo.At)
+                    .OrderByDescending(m => m.OccurredAt).Take(200).ToListAsync(ct);
+                foreach (var m in reached) m.RecordDeliveryState(upTo.State);
+                return reached.FirstOrDefault()?.ClientId;
+
             default:
                 throw new FormatException($"Unknown inbound item {item.GetType().Name}.");
         }

@@ -44,7 +44,7 @@ public sealed record QueuedMessage(Message Message, OutboxItem Item, bool Alread
 /// </summary>
 public sealed class OutboundQueue(
     IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, IEnumerable<IChannelSender> senders, AttachmentStore attachments,
-    OutboxSender outbox, LiveUpdates live, IClock clock, IOptions<LiaisonOptions> options)
+    OutboxSender outbox, LiveUpdates live, IClock clock, IOptions<LiaisonOptions> options, ReplyWindows windows, ChannelTemplates templates)
 {
     /// <summary>Queues the message; null when there is no such client. A broken rule is a <see cref="DomainRuleException"/> naming the field.</summary>
     public async Task<QueuedMessage?> QueueAsync(QueueRequest request, CancellationToken ct)
@@ -83,9 +83,14 @@ public sealed class OutboundQueue(
         var conversation = original?.ConversationId is { } conversationId
             ? await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == conversationId, ct)
             : null;
-        var content = new OutboundContent(request.Subject, request.Text?.Trim() ?? "", request.Attachments, original?.ProviderMessageId,
-            original?.ProviderMessageId is { } parent ? References(conversation?.ThreadKey, parent) : null, request.Template, request.Purpose, key);
-        var draft = sender.Prepare(new OutboundDraft(to.Address, content), (await directory.FindAsync(channelId, ct)).Settings);
+        // A template says what the provider approved; the message keeps the words the client reads.
+        var (template, text) = request.Template is null ? (null, request.Text?.Trim() ?? "") : await templates.CheckAsync(db, channelId, request.Template, ct);
+        var content = new OutboundContent(request.Subject, text, request.Attachments, original?.ProviderMessageId,
+            original?.ProviderMessageId is { } parent ? References(conversation?.ThreadKey, parent) : null, template, request.Purpose, key);
+        var settings = (await directory.FindAsync(channelId, ct)).Settings;
+        // Free text outside a messenger's reply window would only be refused by the provider later.
+        ReplyWindows.Check(await windows.ForAsync(db, channelId, channel.Kind, to.Address, request.Purpose, settings, ct), content, directory.Descriptors.For(channel.Kind));
+        var draft = sender.Prepare(new OutboundDraft(to.Address, content), settings);
 
         var now = clock.GetCurrentInstant();
         try

@@ -34,7 +34,7 @@ namespace Liaison.Server.Features.Outbox;
 public sealed class OutboxSender(
     IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, IEnumerable<IChannelSender> senders, WriteTurns turns, LiveUpdates live,
     LeaseClock leases, [FromKeyedServices(OutboxSender.Queue)] WakeSignal wake, TimeProvider time, IOptions<LiaisonOptions> options,
-    ILogger<OutboxSender> log) : QueueWorker(wake, time, log)
+    ILogger<OutboxSender> log, ReplyWindows windows) : QueueWorker(wake, time, log)
 {
     /// <summary>The key of this queue's <see cref="WakeSignal"/>: whoever queues or retries a send wakes it.</summary>
     public const string Queue = "outbox";
@@ -166,7 +166,10 @@ public sealed class OutboxSender(
             SendOutcome? outcome = null;
             try
             {
-                outcome = await sender.SendAsync(draft, channel.Settings, ct);
+                // Queued inside the window, it may have waited (a deferral, retries) until after it closed.
+                var window = await windows.ForAsync(db, item.ChannelId, message.ChannelKind, message.CounterpartAddress, item.Content.Purpose, channel.Settings, ct);
+                ReplyWindows.Check(window, item.Content, directory.Descriptors.For(message.ChannelKind));
+                outcome = await sender.SendAsync(draft with { Window = window }, channel.Settings, ct);
             }
             catch (DomainRuleException e)
             {

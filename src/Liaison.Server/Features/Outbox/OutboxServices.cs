@@ -12,6 +12,8 @@ public static class OutboxServices
         services.AddKeyedSingleton(OutboxSender.Queue, (sp, _) => new Core.Background.WakeSignal(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<OutboundQueue>();
+        services.AddSingleton<ReplyWindows>();
+        services.AddSingleton<ChannelTemplates>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());
         // The client page's composer: per circuit, so a Reply in one browser tab opens only that tab's composer.
         services.AddScoped<Components.Pages.Client.ComposerRequests>();

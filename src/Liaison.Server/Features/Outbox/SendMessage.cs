@@ -20,8 +20,14 @@ public static class SendMessage
     /// <param name="To">the contact's address on that channel; defaults to the answered message's sender, else the client's first contact address of the kind.</param>
     /// <param name="InReplyToMessageId">a message of this client to answer: the reply joins its conversation and thread.</param>
     /// <param name="IdempotencyKey">a script's key for this message: asked again with the same key (on the same channel), the first message is answered and nothing is sent twice.</param>
+    /// <param name="Template">an approved template of the channel (WhatsApp outside the 24-hour window) in place of the text: see <c>GET /api/channels/{id}/templates</c>.</param>
     public sealed record Request(long? ChannelId, [property: MaxLength(320)] string? To, [property: MaxLength(1000)] string? Subject, [property: MaxLength(RequestText.MaxMessageTextLength)] string? Text, long? InReplyToMessageId,
-        [property: MaxLength(200)] string? IdempotencyKey = null);
+        [property: MaxLength(200)] string? IdempotencyKey = null, TemplateRequest? Template = null);
+
+    /// <param name="Name">the template's name as the provider approved it.</param>
+    /// <param name="Language">its language as the provider names it ("en_US", "pl").</param>
+    /// <param name="Parameters">the values of its placeholders, in order.</param>
+    public sealed record TemplateRequest([property: MaxLength(512)] string Name, [property: MaxLength(32)] string Language, [property: MaxLength(20)] IReadOnlyList<string>? Parameters);
 
     /// <param name="ProviderMessageId">the provider's id for the message: chosen before sending where the channel names its messages (an e-mail's Message-ID), else null until sent.</param>
     /// <param name="State">queued, sending, sent, failed, deferred or cancelled.</param>
@@ -55,8 +61,11 @@ public static class SendMessage
 
     public static async Task<Results<Accepted<OutboxView>, NotFound>> Handle(long clientId, Request request, OutboundQueue queue, CancellationToken ct)
     {
+        var template = request.Template is { } t
+            ? new Core.Outbound.OutboundTemplate(t.Name ?? "", t.Language ?? "", t.Parameters ?? [])
+            : null;
         var queued = await queue.QueueAsync(new QueueRequest(clientId, request.ChannelId, request.To, request.Subject, request.Text, request.InReplyToMessageId,
-            IdempotencyKey: request.IdempotencyKey), ct);
+            IdempotencyKey: request.IdempotencyKey, Template: template), ct);
         if (queued is null) return TypedResults.NotFound();
         return TypedResults.Accepted($"/api/messages/{queued.Message.Id}/outbox", OutboxView.From(queued.Item, queued.Message));
     }

@@ -1222,6 +1222,67 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.ToTable("message_events", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Outbox.ChannelTemplateRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("category");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("NamedParameters")
+                        .HasColumnType("boolean")
+                        .HasColumnName("named_parameters");
+
+                    b.Property<string>("ParametersJson")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("parameters_json");
+
+                    b.Property<Instant>("SyncedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("synced_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_channel_templates");
+
+                    b.HasIndex("ChannelId", "Name", "Language")
+                        .IsUnique()
+                        .HasDatabaseName("ix_channel_templates_channel_id_name_language");
+
+                    b.ToTable("channel_templates", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Outbox.OutboxItem", b =>
                 {
                     b.Property<long>("Id")
@@ -1741,6 +1802,16 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_message_events_messages_message_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Outbox.ChannelTemplateRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_channel_templates_channels_channel_id");
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Outbox.OutboxItem", b =>

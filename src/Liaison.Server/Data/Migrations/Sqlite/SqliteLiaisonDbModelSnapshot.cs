@@ -1176,6 +1176,65 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     b.ToTable("message_events", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Outbox.ChannelTemplateRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("category");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("NamedParameters")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("named_parameters");
+
+                    b.Property<string>("ParametersJson")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parameters_json");
+
+                    b.Property<long>("SyncedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("synced_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_channel_templates");
+
+                    b.HasIndex("ChannelId", "Name", "Language")
+                        .IsUnique()
+                        .HasDatabaseName("ix_channel_templates_channel_id_name_language");
+
+                    b.ToTable("channel_templates", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Outbox.OutboxItem", b =>
                 {
                     b.Property<long>("Id")
@@ -1687,6 +1746,16 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_message_events_messages_message_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Outbox.ChannelTemplateRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_channel_templates_channels_channel_id");
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Outbox.OutboxItem", b =>
