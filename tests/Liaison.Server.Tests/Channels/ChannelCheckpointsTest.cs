@@ -61,6 +61,6 @@ public sealed class ChannelKindsTest(LiaisonApps apps)
         Assert.True(kinds.Single(k => k!["kind"]!.GetValue<string>() == "whatsapp")!["needsPublicUrl"]!.GetValue<bool>());
         Assert.False(kinds.Single(k => k!["kind"]!.GetValue<string>() == "email")!["needsPublicUrl"]!.GetValue<bool>());
         // Only kinds that are accounts are offered: no phone, no API history channel.
-        Assert.Equal(["email", "whatsapp"], kinds.Select(k => k!["kind"]!.GetValue<string>()));
+        Assert.Equal(["email", "whatsapp", "messenger"], kinds.Select(k => k!["kind"]!.GetValue<string>()));
     }
 }
