@@ -65,6 +65,6 @@ public sealed class ChannelKindsTest(LiaisonApps apps)
         Assert.Equal(["webhook", "pulling"], telegram["receives"]!.AsArray().Select(r => r!.GetValue<string>()));
         Assert.True(telegram["needsPublicUrl"]!.GetValue<bool>());
         // Only kinds that are accounts are offered: no phone, no API history channel.
-        Assert.Equal(["email", "telegram", "whatsapp"], kinds.Select(k => k!["kind"]!.GetValue<string>()));
+        Assert.Equal(["email", "telegram", "whatsapp", "messenger"], kinds.Select(k => k!["kind"]!.GetValue<string>()));
     }
 }
