@@ -41,6 +41,8 @@ public enum AcknowledgementReason
     ConversationAcknowledgedRecently,
     SenderCapReached,
     PromiseDue,
+    /// <summary>The message is no longer with a client (moved back to the unknown senders).</summary>
+    NoClient,
 }
 
 /// <summary>A decision: send now, wait until <see cref="At"/>, or skip, with the reason.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Liaison.Server.Auth;
 using Liaison.Server.Data;
 using Liaison.Server.Errors;
+using Liaison.Server.Features.Acknowledgements;
 using Liaison.Server.Features.Agreements;
 using Liaison.Server.Features.Calendar;
 using Liaison.Server.Features.Attachments;
@@ -45,6 +46,7 @@ public static class FeatureServices
         Background.LeaseClock.Register(services);
         services.AddLiaisonInbound();
         services.AddLiaisonOutbox();
+        services.AddLiaisonAcknowledgements();
         return services;
     }
 

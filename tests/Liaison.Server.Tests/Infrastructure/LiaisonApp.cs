@@ -71,6 +71,7 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         Token = previous.Token;
         OwnerMemberId = previous.OwnerMemberId;
         Time = previous.Time; // a restart does not turn the clock back
+        testServices = previous.testServices; // the same test doubles (a scripted provider) serve the next run
         following = previous.following;
         previous.ownsStorage = false;
         resuming = true;
