@@ -29,7 +29,7 @@ public class AcknowledgementTest
     private static async Task<Setup> SetUpAsync(DatabaseProvider db, Action<JsonNode>? terms = null)
     {
         var sender = new ScriptedSender((draft, _, _) => ScriptedSender.Accept(draft));
-        var (app, api, clientId) = await ScriptedSender.StartAsync(db, sender, clock: AppClock.Stopped);
+        var (app, api, clientId) = await ScriptedSender.StartAsync(db, sender, AcknowledgementsOn.Configure, AppClock.Stopped);
         var agreement = (await (await api.GetAsync($"/api/clients/{clientId}/agreement")).Json(HttpStatusCode.OK))["terms"]!;
         agreement["language"] = "pl";
         agreement["clientTimeZone"] = "Europe/Warsaw";

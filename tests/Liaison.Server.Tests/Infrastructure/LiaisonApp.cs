@@ -106,6 +106,8 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
             ["Liaison:Database:Provider"] = Provider.ToString(),
             ["Liaison:Database:ConnectionString"] = connectionString,
             ["Logging:LogLevel:Default"] = "Warning",
+            // Tests of other features count the messages they send; acknowledgement tests turn it on (AcknowledgementsOn).
+            ["Liaison:Acknowledgements:Send"] = "false",
         }));
         builder.ConfigureTestServices(services =>
         {
@@ -154,6 +156,12 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         if (postgresDatabase is not null) await TestPostgres.DropDatabaseAsync(postgresDatabase);
         try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
     }
+}
+
+public static class AcknowledgementsOn
+{
+    /// <summary>Test services that let the app send automatic acknowledgements (off in other tests).</summary>
+    public static void Configure(IServiceCollection services) => services.PostConfigure<LiaisonOptions>(o => o.Acknowledgements.Send = true);
 }
 
 /// <summary>How the fake clock of a <see cref="LiaisonApp"/> moves when no test advances it.</summary>

@@ -33,8 +33,11 @@ namespace Liaison.Server.Features.Acknowledgements;
 /// </remarks>
 public sealed class AcknowledgementWorker(
     IDbContextFactory<LiaisonDb> dbs, OutboundQueue queue, LiveUpdates live, WriteTurns turns, LeaseClock leases,
-    [FromKeyedServices(AcknowledgementWorker.Queue)] WakeSignal wake, TimeProvider time, ILogger<AcknowledgementWorker> log) : QueueWorker(wake, time, log)
+    [FromKeyedServices(AcknowledgementWorker.Queue)] WakeSignal wake, TimeProvider time, Microsoft.Extensions.Options.IOptions<LiaisonOptions> options,
+    ILogger<AcknowledgementWorker> log) : QueueWorker(wake, time, log)
 {
+    protected override bool Runs => options.Value.Acknowledgements.Send;
+
     /// <summary>The key of this queue's <see cref="WakeSignal"/>.</summary>
     public const string Queue = "acknowledgements";
     private static readonly Duration Lease = Duration.FromMinutes(2);
