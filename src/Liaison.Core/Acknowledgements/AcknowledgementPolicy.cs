@@ -43,6 +43,8 @@ public enum AcknowledgementReason
     PromiseDue,
     /// <summary>The message is no longer with a client (moved back to the unknown senders).</summary>
     NoClient,
+    /// <summary>Someone said the message needs no answer (or it has no promise).</summary>
+    NoAnswerNeeded,
 }
 
 /// <summary>A decision: send now, wait until <see cref="At"/>, or skip, with the reason.</summary>

@@ -16,6 +16,7 @@ using Liaison.Server.Features.Messages;
 using Liaison.Server.Features.Notes;
 using Liaison.Server.Features.Outbox;
 using Liaison.Server.Features.Portal;
+using Liaison.Server.Features.Promises;
 using Liaison.Server.Features.Timeline;
 using Liaison.Server.Features.UnknownSenders;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -46,6 +47,7 @@ public static class FeatureServices
         Background.LeaseClock.Register(services);
         services.AddLiaisonInbound();
         services.AddLiaisonOutbox();
+        services.AddLiaisonPromises();
         services.AddLiaisonAcknowledgements();
         return services;
     }
@@ -99,7 +101,7 @@ public static class FeatureServices
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Liaison API"));
         app.CapApiBodies();
         var api = app.MapGroup("/api").RequireAuthorization(AuthServices.ApiPolicy).RefuseBadText();
-        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapCalendar().MapChannels().MapUndelivered().MapOutbox().MapPendingAttachments();
+        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapCalendar().MapChannels().MapUndelivered().MapOutbox().MapPendingAttachments().MapPromises();
         app.MapWebhooks();
         app.MapPortal();
         return app;

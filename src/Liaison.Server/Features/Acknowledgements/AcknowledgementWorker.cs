@@ -11,6 +11,8 @@ using Liaison.Server.Features.Background;
 using Liaison.Server.Features.Calendar;
 using Liaison.Server.Features.Inbound;
 using Liaison.Server.Features.Outbox;
+using Liaison.Server.Features.Promises;
+using Liaison.Core.Calendars;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -18,18 +20,19 @@ namespace Liaison.Server.Features.Acknowledgements;
 
 /// <summary>
 /// Sends the automatic acknowledgements, in the background, on the shared queue mechanism: finds
-/// live messages that need an answer and have no decision yet, and decides each (Core's
+/// open promises (live messages that need an answer) with no decision yet, and decides each (Core's
 /// <see cref="AcknowledgementPolicy"/>) when its row falls due — at once, or after the agreement's
 /// wait, asking again whether a person replied meanwhile. A decision to send queues the text through
 /// <see cref="OutboundQueue"/> on the message's own channel, in the client's language, with the
-/// exact deadline, under the idempotency key <c>ack:message:{id}</c>.
+/// exact deadline (the stored promise's), under the idempotency key <c>ack:message:{id}</c>, and
+/// records it on the promise.
 /// </summary>
 /// <remarks>
 /// Exactly once: a row is claimed with a lease (a conditional UPDATE, so two instances never decide
 /// the same row) and the outbox queues one message per key and channel, so a crash between queueing
 /// and recording the decision finds the first message again instead of sending a second. The row is
 /// stored, so a restart between the message and its delayed acknowledgement sends it once, on time.
-/// Woken when a timeline changes (a message landed); otherwise it looks every second.
+/// Woken when promises are made (<see cref="LiveUpdates.PromisesMade"/>) or a timeline changes; otherwise it looks every second.
 /// </remarks>
 public sealed class AcknowledgementWorker(
     IDbContextFactory<LiaisonDb> dbs, OutboundQueue queue, LiveUpdates live, WriteTurns turns, LeaseClock leases,
@@ -48,13 +51,21 @@ public sealed class AcknowledgementWorker(
     // The longest the limits look back: the conversation period's maximum, and a day for the cap.
     private static readonly Duration RecentWindow = Duration.FromMinutes(AcknowledgementTerms.MaxConversationPeriodMinutes);
 
+    private void OnPromisesMade(IReadOnlyList<PromiseMade> made) => Wake();
+
     private void OnTimelineChanged(long clientId) => Wake();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Promises are made when messages are recorded; a timeline change may be a reply that makes a waiting one unnecessary.
+        live.PromisesMade += OnPromisesMade;
         live.TimelineChanged += OnTimelineChanged;
         try { await base.ExecuteAsync(stoppingToken); }
-        finally { live.TimelineChanged -= OnTimelineChanged; }
+        finally
+        {
+            live.PromisesMade -= OnPromisesMade;
+            live.TimelineChanged -= OnTimelineChanged;
+        }
     }
 
     protected override async Task<bool> WorkAsync(CancellationToken stoppingToken)
@@ -79,19 +90,19 @@ public sealed class AcknowledgementWorker(
         return due.Count == BatchSize;
     }
 
-    /// <summary>A row for each live message that needs an answer and has none yet, due now.</summary>
+    /// <summary>A row for each open promise (a live message that needs an answer) that has none yet, due now.</summary>
     private async Task DiscoverAsync(Instant now, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var since = now - LookBack;
-        var found = await db.Messages.AsNoTracking()
-            .Where(m => m.Direction == MessageDirection.Inbound && m.NeedsAnswer && !m.IsBackfill && m.ClientId != null && m.ConversationId != null
-                && m.RecordedAt >= since && !db.Acknowledgements().Any(a => a.MessageId == m.Id))
-            .OrderBy(m => m.Id).Take(100)
-            .Select(m => new { m.Id, ClientId = m.ClientId!.Value, ConversationId = m.ConversationId!.Value, m.ChannelId, m.CounterpartAddress })
+        var found = await db.Promises().AsNoTracking()
+            .Where(p => p.AnsweredAt == null && p.ClosedAt == null && p.AcknowledgementMessageId == null && p.MadeAt >= since
+                && !db.Acknowledgements().Any(a => a.MessageId == p.MessageId))
+            .OrderBy(p => p.Id).Take(100)
+            .Join(db.Messages, p => p.MessageId, m => m.Id, (p, m) => new { p.MessageId, p.ClientId, p.ConversationId, p.ChannelId, m.CounterpartAddress })
             .ToListAsync(ct);
         if (found.Count == 0) return;
-        foreach (var m in found) db.Acknowledgements().Add(new AcknowledgementRecord(m.Id, m.ClientId, m.ConversationId, m.ChannelId, m.CounterpartAddress, now));
+        foreach (var m in found) db.Acknowledgements().Add(new AcknowledgementRecord(m.MessageId, m.ClientId, m.ConversationId, m.ChannelId, m.CounterpartAddress, now));
         try
         {
             using (await turns.TakeAsync(ct))
@@ -125,25 +136,32 @@ public sealed class AcknowledgementWorker(
             await SaveAsync(db, ct);
             return;
         }
+        var stored = await db.Promises().FirstOrDefaultAsync(p => p.MessageId == message.Id, ct);
+        if (stored is null || stored.ClosedAt is not null)
+        {
+            row.Skip(AcknowledgementReason.NoAnswerNeeded, now);
+            await SaveAsync(db, ct);
+            return;
+        }
         var client = await db.Clients.AsNoTracking().FirstAsync(c => c.Id == clientId, ct);
-        var received = message.OccurredAt < message.RecordedAt ? message.OccurredAt : message.RecordedAt;
-        var document = (await ClientAgreements.InForceAtAsync(db, clientId, received, now, ct))!;
-        var calendar = await WorkspaceCalendars.InForceAtAsync(db, client.WorkspaceId, received, ct);
+        // The promise's own terms, counted under the versions in force when the message arrived.
+        var promise = stored.Terms;
+        var document = (await ClientAgreements.InForceAtAsync(db, clientId, promise.Received, now, ct))!;
+        var calendar = await WorkspaceCalendars.InForceAtAsync(db, client.WorkspaceId, promise.Received, ct);
         var agreement = document.Terms;
-        var schedule = new PromiseSchedule(agreement, calendar);
-        var promise = schedule.PromiseFor(received, message.ChannelKind, Urgency.Normal);
+        var ourHours = new WorkingCalendar(DateTimeZoneProviders.Tzdb[calendar.TimeZone], calendar.WorkingHours, calendar.DaysOff);
 
-        var acknowledgementIds = db.Acknowledgements().Where(a => a.OutboundMessageId != null).Select(a => a.OutboundMessageId!.Value);
-        var personReplied = !message.NeedsAnswer || await db.Messages.AnyAsync(o => o.ConversationId == conversationId && o.Direction == MessageDirection.Outbound
-            && o.OccurredAt >= message.OccurredAt && !acknowledgementIds.Contains(o.Id), ct);
+        // A person of ours wrote in the conversation since (an automatic message answers nothing).
+        var personReplied = stored.AnsweredAt is not null || !message.NeedsAnswer || await db.Messages.AnyAsync(o => o.ConversationId == conversationId
+            && o.Direction == MessageDirection.Outbound && !o.IsAutomatic && o.OccurredAt >= message.OccurredAt, ct);
         var recentFrom = now - RecentWindow;
         var recent = (await db.Acknowledgements().AsNoTracking()
                 .Where(a => a.ClientId == clientId && a.State == AcknowledgementState.Sent && a.DecidedAt >= recentFrom && a.Id != row.Id)
                 .Select(a => new { a.DecidedAt, a.ConversationId, a.Sender }).ToListAsync(ct))
             .Select(a => new PastAcknowledgement(a.DecidedAt!.Value, a.ConversationId, a.Sender)).ToList();
         var facts = new AcknowledgementFacts(promise, message.ChannelKind, conversationId, message.CounterpartAddress, message.Subject, message.Text,
-            IsBackfill: message.IsBackfill, PersonReplied: personReplied, Recent: recent);
-        var decision = AcknowledgementPolicy.Decide(facts, agreement, schedule.Calendar, now);
+            IsBackfill: message.IsBackfill, PersonReplied: personReplied, AlreadyAcknowledged: stored.AcknowledgementMessageId is not null, Recent: recent);
+        var decision = AcknowledgementPolicy.Decide(facts, agreement, ourHours, now);
 
         switch (decision.Action)
         {
@@ -168,8 +186,12 @@ public sealed class AcknowledgementWorker(
                     row.Skip(AcknowledgementReason.SwitchedOffForChannel, now);
                     break;
                 }
-                if (queued is null) row.Skip(AcknowledgementReason.SwitchedOffForClient, now);
-                else row.MarkSent(decision.Reason, queued.Message.Id, now);
+                if (queued is null) row.Skip(AcknowledgementReason.NoClient, now);
+                else
+                {
+                    row.MarkSent(decision.Reason, queued.Message.Id, now);
+                    stored.RecordAcknowledgement(queued.Message.Id);
+                }
                 break;
         }
         await SaveAsync(db, ct);

@@ -373,7 +373,7 @@ public sealed class DeliveryProcessor(
             var kind = r.Channel.Adapter!.Kind;
             return new RecordMessage.Incoming(
                 r.Channel.ChannelId, kind, m.Direction, r.Channel.Descriptor!.Addresses.Normalize(kind, m.CounterpartAddress, options.Value.DefaultPhoneRegion), m.CounterpartName, m.Text, m.At,
-                m.Subject, m.Html, m.ThreadKey, m.ProviderMessageId, m.IsAutomated, m.FormattingWithheld, m.AttachmentsLeftOut, r.Item.Backfill);
+                m.Subject, m.Html, m.ThreadKey, m.ProviderMessageId, m.IsAutomated, m.FormattingWithheld, m.AttachmentsLeftOut, r.Item.Backfill, m.SenderMarkedUrgent);
         }).ToList();
         var recorded = await MessageBatch.RecordAsync(db, incoming, now, ct);
         for (var i = 0; i < run.Count; i++)

@@ -38,10 +38,12 @@ public static class RecordMessage
     /// <param name="ChannelId">the channel it came through: a connected account, or one that only records history (<see cref="ChannelKind.OnlyRecordsHistory"/>).</param>
     /// <param name="Channel">the kind it was exchanged on; for a connected account, that account's kind.</param>
     /// <param name="IsBackfill">history recorded after the fact (<see cref="Message.IsBackfill"/>).</param>
+    /// <param name="SenderMarkedUrgent">the sender's program marked it urgent (<see cref="Message.SenderMarkedUrgent"/>).</param>
     public sealed record Incoming(
         long ChannelId, ChannelKind Channel, MessageDirection Direction, string CounterpartAddress, string? CounterpartName, string Text, Instant OccurredAt,
         string? Subject = null, string? Html = null, string? ThreadKey = null, string? ProviderMessageId = null,
-        bool IsAutomated = false, bool FormattingWithheld = false, int AttachmentsLeftOut = 0, bool IsBackfill = false);
+        bool IsAutomated = false, bool FormattingWithheld = false, int AttachmentsLeftOut = 0, bool IsBackfill = false,
+        bool SenderMarkedUrgent = false);
 
     public static RouteGroupBuilder MapMessages(this RouteGroupBuilder api)
     {

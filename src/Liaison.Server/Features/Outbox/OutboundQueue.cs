@@ -109,17 +109,18 @@ public sealed class OutboundQueue(
                 var message = new Message(channel.Kind, MessageDirection.Outbound, to.Address, draft.Content.Text, now, now, channelId, draft.Content.Subject,
                     providerMessageId: draft.ProviderMessageId);
                 message.PlaceWith(clientId, to.ContactId, thread.Id);
+                if (request.Purpose != MessagePurpose.Person) message.MarkAutomatic();
                 (await db.Clients.FirstAsync(c => c.Id == clientId, ct)).RecordActivity(now);
                 db.Messages.Add(message);
                 await db.SaveChangesAsync(ct);
-                // Writing back is answering, whether or not the provider has taken it yet; an automatic
-                // acknowledgement only says when the answer comes.
-                if (request.Purpose == MessagePurpose.Person) await MessagePlacement.MarkAnsweredAsync(db, [thread.Id], ct);
+                // A person writing back is answering, whether or not the provider has taken it yet; an automatic rule's message is not.
+                if (!message.IsAutomatic) await MessagePlacement.MarkAnsweredAsync(db, [thread.Id], ct);
                 var item = new OutboxItem(message.Id, channelId, draft.Content, now, request.NotBefore);
                 db.Outbox().Add(item);
                 return new QueuedMessage(message, item, AlreadyQueued: false);
             }, ct);
             live.PublishTimeline(clientId);
+            if (!queued.Message.IsAutomatic) live.PublishQueue();
             outbox.Wake();
             return queued;
         }
