@@ -6,6 +6,7 @@ using Liaison.Server.Data;
 using Liaison.Server.Errors;
 using Liaison.Server.Features.Acknowledgements;
 using Liaison.Server.Features.Agreements;
+using Liaison.Server.Features.Notifications;
 using Liaison.Server.Features.Calendar;
 using Liaison.Server.Features.Attachments;
 using Liaison.Server.Features.Channels;
@@ -49,6 +50,7 @@ public static class FeatureServices
         services.AddLiaisonOutbox();
         services.AddLiaisonPromises();
         services.AddLiaisonAcknowledgements();
+        services.AddLiaisonOwnerNotifications();
         return services;
     }
 

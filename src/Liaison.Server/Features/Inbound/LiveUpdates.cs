@@ -43,6 +43,11 @@ public sealed class LiveUpdates
 
     public void PublishQueue() => QueueChanged?.Invoke();
 
+    /// <summary>The owner is to be interrupted now (an urgent promise): open owner pages show a browser notification.</summary>
+    public event Action<Notifications.OwnerNotice>? OwnerNotified;
+
+    public void PublishOwnerNotice(Notifications.OwnerNotice notice) => OwnerNotified?.Invoke(notice);
+
     public void PublishUnknownSenders() => UnknownSendersChanged?.Invoke();
 
     public void PublishUndelivered() => UndeliveredChanged?.Invoke();
