@@ -140,6 +140,7 @@ public sealed class EmailAdapter(MailLimits? limits = null) : IChannelAdapter
         var from = mime.From.Mailboxes.FirstOrDefault() ?? mime.Sender
             ?? throw new UnreadableEmailException("The mail has no From address, so it cannot be attributed to anyone.");
         var outbound = own.Contains(from.Address.ToLowerInvariant());
+        var signs = MailAutomation.SignsOf(mime);
         var counterpart = outbound
             ? mime.To.Mailboxes.Concat(mime.Cc.Mailboxes).Concat(mime.Bcc.Mailboxes).FirstOrDefault() ?? from
             : from;
@@ -172,9 +173,10 @@ public sealed class EmailAdapter(MailLimits? limits = null) : IChannelAdapter
             mime.Subject?.Trim(),
             MailThreading.ThreadKey(mime),
             attachments.Select(a => new InboundAttachment(a.FileName, a.ContentType)).ToList(),
-            MailAutomation.IsAutomated(mime),
+            signs != AutomationSigns.None,
             FormattingWithheld: prepared?.Withheld ?? false,
-            AttachmentsLeftOut: leftOut);
+            AttachmentsLeftOut: leftOut,
+            Signs: signs);
         return new EmailContent(mime, message, attachments);
     }
 

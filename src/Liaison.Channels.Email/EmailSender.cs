@@ -83,6 +83,7 @@ public sealed class EmailSender(SmtpSender smtp) : IChannelSender
         var content = draft.Content;
         var message = smtp.Compose(email, new EmailDraft([to], content.Subject ?? "", content.Text));
         if (draft.ProviderMessageId is { } id) message.MessageId = id;
+        MailAutomation.MarkAutomatic(message, content.Purpose);
         // Ids of mail that had no Message-ID ("sha256:…") or threads keyed by subject are ours, not the
         // world's: they must not appear in headers.
         if (content.ReplyToProviderMessageId is { } inReplyTo && IsMessageId(inReplyTo)) message.InReplyTo = inReplyTo;

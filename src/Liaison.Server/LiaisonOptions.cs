@@ -25,6 +25,8 @@ public sealed class LiaisonOptions
     [ValidateObjectMembers]
     public InboundOptions Inbound { get; set; } = new();
 
+    public AcknowledgementOptions Acknowledgements { get; set; } = new();
+
     /// <summary>
     /// The address the internet reaches this server at ("https://liaison.example.com"): webhook URLs
     /// are built from it and handed to the providers that are told where to post (a Telegram bot's
@@ -65,6 +67,12 @@ public sealed class LiaisonOptions
 }
 
 /// <summary>The "Liaison:Inbound" section: webhook deliveries and their processing.</summary>
+public sealed class AcknowledgementOptions
+{
+    /// <summary>Whether this process sends automatic acknowledgements at all (each agreement still says when); tests of other features turn it off.</summary>
+    public bool Send { get; set; } = true;
+}
+
 public sealed class InboundOptions
 {
     /// <summary>A webhook body larger than this is refused with 413 (providers send a few KB).</summary>

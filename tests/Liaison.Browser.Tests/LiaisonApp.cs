@@ -90,6 +90,8 @@ public class LiaisonApp : IAsyncLifetime
         info.Environment["Liaison__DataDirectory"] = DataDirectory;
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Browser tests count what appears on the timeline; automatic acknowledgements are tested on the server.
+        info.Environment["Liaison__Acknowledgements__Send"] = "false";
         AddEnvironment(info.Environment);
         return info;
     }

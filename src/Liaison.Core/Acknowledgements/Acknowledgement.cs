@@ -1,5 +1,6 @@
 using Liaison.Core.Agreements;
 using Liaison.Core.Calendars;
+using Liaison.Core.Channels;
 using Liaison.Core.Promises;
 using NodaTime;
 
@@ -51,6 +52,33 @@ public static class Acknowledgement
             "time_until" => TimeUntil(words, until),
             _ => "",
         });
+    }
+
+    /// <summary>
+    /// The acknowledgement of a message that came on <paramref name="channel"/>: <see cref="Write"/>,
+    /// followed, when the agreement does not accept that channel kind, by a polite request to write on
+    /// the preferred one (seed 003: move the conversation to your channel).
+    /// </summary>
+    public static string WriteFor(Promise promise, Agreement agreement, OurCalendar calendar, Instant now, ChannelKind channel, AcknowledgementTemplate? template = null)
+    {
+        var text = Write(promise, agreement, calendar, now, template);
+        return agreement.Channels.Accepted.Contains(channel) ? text : $"{text} {PreferredChannelNote(agreement)}";
+    }
+
+    /// <summary>"To keep everything in one place, please send your next messages where I answer first: E-mail — e-mail keeps decisions in writing."</summary>
+    public static string PreferredChannelNote(Agreement agreement)
+    {
+        ArgumentNullException.ThrowIfNull(agreement);
+        var t = new AgreementText(agreement.Language);
+        var preferred = t.Channel(agreement.Channels.Preferred);
+        var reason = string.IsNullOrWhiteSpace(agreement.Channels.PreferredReason) ? "" : $" — {agreement.Channels.PreferredReason.Trim()}";
+        return agreement.Language switch
+        {
+            "pl" => $"Aby wszystko było w jednym miejscu, proszę o kolejne wiadomości tam, gdzie odpowiadam najszybciej: {preferred}{reason}.",
+            "ru" => $"Чтобы ничего не потерялось, пожалуйста, пишите мне в дальнейшем туда, где я отвечаю в первую очередь: {preferred}{reason}.",
+            "bg" => $"За да не се изгуби нищо, моля, пишете ми занапред там, където отговарям най-напред: {preferred}{reason}.",
+            _ => $"To keep everything in one place, please send your next messages where I answer first: {preferred}{reason}.",
+        };
     }
 
     /// <summary>"by 10:00 on Monday, 3 March" / "jutro do 10:00" / "в понедельник, 3 марта, до 10:00".</summary>

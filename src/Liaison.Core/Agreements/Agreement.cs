@@ -47,6 +47,8 @@ public sealed record Agreement
     public VoiceMessagePolicy VoiceMessages { get; init; } = VoiceMessagePolicy.AskForWrittenSummary;
     /// <summary>The member who accepts tasks from the client.</summary>
     public long ResponsibleMemberId { get; init; }
+    /// <summary>When the client gets the automatic acknowledgement; stored agreements without it take the defaults.</summary>
+    public AcknowledgementTerms Acknowledgements { get; init; } = AcknowledgementTerms.Default;
 
     /// <summary>
     /// The first version of a client's agreement, started from a workspace template: the template's

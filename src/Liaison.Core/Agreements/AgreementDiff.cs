@@ -55,6 +55,14 @@ public static class AgreementDiff
         Add("language", t["language"], before.Language, after.Language);
         Add("files", t["files"], t["files." + before.Files], t["files." + after.Files]);
         Add("voiceMessages", t["voice"], t["voice." + before.VoiceMessages], t["voice." + after.VoiceMessages]);
+        var (ab, aa) = (before.Acknowledgements ?? AcknowledgementTerms.Default, after.Acknowledgements ?? AcknowledgementTerms.Default);
+        var ack = t["acknowledgements"];
+        Add("acknowledgements.enabled", ack, t[ab.Enabled ? "ack.on" : "ack.off"], t[aa.Enabled ? "ack.on" : "ack.off"]);
+        Add("acknowledgements.offOn", $"{ack} — {t["ack.offOn"]}", List(t, ab.OffOn.Select(t.Channel)), List(t, aa.OffOn.Select(t.Channel)));
+        Add("acknowledgements.thresholdMinutes", $"{ack} — {t["ack.threshold"]}", Minutes(t, ab.ThresholdMinutes), Minutes(t, aa.ThresholdMinutes));
+        Add("acknowledgements.delayMinutes", $"{ack} — {t["ack.delay"]}", Minutes(t, ab.DelayMinutes), Minutes(t, aa.DelayMinutes));
+        Add("acknowledgements.conversationPeriodMinutes", $"{ack} — {t["ack.period"]}", Minutes(t, ab.ConversationPeriodMinutes), Minutes(t, aa.ConversationPeriodMinutes));
+        Add("acknowledgements.maxPerSenderPerDay", $"{ack} — {t["ack.cap"]}", t.Words.Number(ab.MaxPerSenderPerDay), t.Words.Number(aa.MaxPerSenderPerDay));
         Add("responsibleMemberId", t["responsibleMember"], before.ResponsibleMemberId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             after.ResponsibleMemberId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return changes;
@@ -65,6 +73,8 @@ public static class AgreementDiff
         var list = items.ToList();
         return list.Count == 0 ? t["none"] : string.Join(", ", list);
     }
+
+    private static string Minutes(AgreementText t, int minutes) => t.Words.Count(minutes, Acknowledgements.CountedUnit.Minute);
 
     private static string Reason(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $" — {reason.Trim()}";
 }

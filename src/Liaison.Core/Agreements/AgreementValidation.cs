@@ -24,6 +24,7 @@ internal static class AgreementValidation
             throw new AgreementRuleException("agreement.language", $"The language '{a.Language}' is not one we write in; choose one of {string.Join(", ", Agreement.Languages)}.", "language");
         if (!Enum.IsDefined(a.Files)) throw new AgreementRuleException("agreement.files", "Unknown way of delivering files.", "files");
         if (!Enum.IsDefined(a.VoiceMessages)) throw new AgreementRuleException("agreement.voice", "Unknown voice-message policy.", "voiceMessages");
+        (a.Acknowledgements ?? throw new AgreementRuleException("acknowledgements.missing", "Say when acknowledgements are sent, or leave the field out for the defaults.", "acknowledgements")).Validate();
     }
 
     /// <summary>Throws for an id tzdb does not know, suggesting close ids and cities.</summary>

@@ -25,6 +25,8 @@ public sealed class Contact
     /// <summary>What the person does at the client ("CEO", "accountant").</summary>
     public string? Role { get; private set; }
     public Instant CreatedAt { get; private set; }
+    /// <summary>A VIP: whatever this person writes is urgent.</summary>
+    public bool IsVip { get; private set; }
     public IReadOnlyList<Identity> Identities => identities;
 
     public void Update(string name, string? role)
@@ -38,6 +40,9 @@ public sealed class Contact
     /// (<see cref="ChannelDescriptors.Normalize"/>). The caller has checked that no other contact owns
     /// (kind, address): that rule spans contacts, so the database's unique index is its final guard.
     /// </summary>
+    /// <summary>Marks the person a VIP (their messages are urgent) or not.</summary>
+    public void MarkVip(bool vip) => IsVip = vip;
+
     public Identity AddIdentity(ChannelKind kind, string address, string? label, Instant at)
     {
         if (identities.Any(i => i.Kind == kind && i.Address == address))

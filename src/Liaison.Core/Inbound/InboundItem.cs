@@ -14,6 +14,8 @@ public abstract record InboundItem(string ProviderMessageId, Instant At);
 /// <param name="IsAutomated">auto-replies, newsletters, notifications: kept, never counted as needing an answer.</param>
 /// <param name="FormattingWithheld">the channel sent HTML too large or complex to sanitise safely: <see cref="Html"/> is null, the text is shown with a note.</param>
 /// <param name="AttachmentsLeftOut">attachments past the channel's cap, counted, not extracted (the raw delivery is kept).</param>
+/// <param name="Signs">what the channel saw that says a machine sent it (any sign also sets <paramref name="IsAutomated"/>).</param>
+/// <param name="SenderMarkedUrgent">the sender's program marked it urgent (an e-mail's importance headers): its promise is urgent.</param>
 public sealed record InboundMessage(
     string ProviderMessageId,
     Instant At,
@@ -27,7 +29,9 @@ public sealed record InboundMessage(
     IReadOnlyList<InboundAttachment>? Attachments = null,
     bool IsAutomated = false,
     bool FormattingWithheld = false,
-    int AttachmentsLeftOut = 0) : InboundItem(ProviderMessageId, At)
+    int AttachmentsLeftOut = 0,
+    AutomationSigns Signs = AutomationSigns.None,
+    bool SenderMarkedUrgent = false) : InboundItem(ProviderMessageId, At)
 {
     /// <summary>
     /// Other addresses of the same person on the channel (a Telegram @username beside the numeric id

@@ -90,10 +90,20 @@ public sealed class Message
     public int AttachmentsLeftOut { get; private set; }
     /// <summary>
     /// History recorded after the fact rather than live: a mailbox's initial sync, an import, or
-    /// <c>POST /api/messages</c> with <c>backfill: true</c>. Nothing reads it yet; triage will: a
-    /// backfilled message never triggers an acknowledgement and never counts as a broken promise.
+    /// <c>POST /api/messages</c> with <c>backfill: true</c>. A backfilled message gets no promise: it
+    /// never triggers an acknowledgement and never counts as a broken promise.
     /// </summary>
     public bool IsBackfill { get; private set; }
+    /// <summary>
+    /// The sender's program marked it urgent (an e-mail's importance headers); channel-neutral, one of
+    /// the reasons its promise is urgent.
+    /// </summary>
+    public bool SenderMarkedUrgent { get; private set; }
+    /// <summary>
+    /// We sent it by an automatic rule (an acknowledgement, a report, a reminder), not a person
+    /// writing back: it answers nothing and keeps no promise.
+    /// </summary>
+    public bool IsAutomatic { get; private set; }
 
     public void PlaceWith(long clientId, long contactId, long conversationId)
     {
@@ -115,6 +125,17 @@ public sealed class Message
 
     /// <summary>Marks it history recorded after the fact (see <see cref="IsBackfill"/>).</summary>
     public void MarkBackfill() => IsBackfill = true;
+
+    /// <summary>Records that the sender marked it urgent (see <see cref="SenderMarkedUrgent"/>).</summary>
+    public void MarkSenderUrgent() => SenderMarkedUrgent = true;
+
+    /// <summary>Records that an automatic rule sent it (see <see cref="IsAutomatic"/>).</summary>
+    public void MarkAutomatic()
+    {
+        if (Direction != MessageDirection.Outbound)
+            throw new DomainRuleException("message.automatic.inbound", "Only a message we send can be sent by an automatic rule.", "purpose");
+        IsAutomatic = true;
+    }
 
     /// <summary>Records what of the delivery is not shown: its formatting, and attachments past the cap.</summary>
     public void RecordLeftOut(bool formattingWithheld, int attachmentsLeftOut)

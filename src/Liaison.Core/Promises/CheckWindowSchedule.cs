@@ -57,4 +57,25 @@ public sealed class CheckWindowSchedule
         }
         return null;
     }
+
+    /// <summary>The last check window at or before <paramref name="instant"/>, or null when there are none.</summary>
+    public Instant? LastAtOrBefore(Instant instant)
+    {
+        if (_times.Length == 0) return null;
+        var from = instant.ToUnixTimeTicks();
+        var clock = new LocalClock(_zone, from);
+        var day = CivilDays.DayOf(clock.ToLocal(from));
+        for (var walked = 0; walked < 366 * 5; walked++, day--)
+        {
+            if (_daysOff.IsOff(day)) continue;
+            var weekday = CivilDays.WeekdayIndex(day);
+            var midnight = (long)day * NodaConstants.TicksPerDay;
+            for (var i = _dayStart[weekday + 1] - 1; i >= _dayStart[weekday]; i--)
+            {
+                var at = clock.ToUtc(midnight + _times[i], isEnd: false);
+                if (at <= from) return Instant.FromUnixTimeTicks(at);
+            }
+        }
+        return null;
+    }
 }

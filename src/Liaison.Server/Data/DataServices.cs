@@ -14,10 +14,12 @@ public static class DataServices
     {
         // Options are read when the first context is made, not here: configuration added later
         // (environment, command line, a test host) must still decide the provider and connection.
+        // Interceptors features register (IInterceptor singletons) watch every context, as promises made being announced after commit.
         services.AddPooledDbContextFactory<SqliteLiaisonDb>((sp, o) =>
-            SqliteLiaisonDb.Configure(o, Options(sp).Database.ConnectionString ?? DefaultSqlite(Options(sp))));
+            SqliteLiaisonDb.Configure(o.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()),
+                Options(sp).Database.ConnectionString ?? DefaultSqlite(Options(sp))));
         services.AddPooledDbContextFactory<PostgresLiaisonDb>((sp, o) =>
-            PostgresLiaisonDb.Configure(o, Options(sp).Database.ConnectionString
+            PostgresLiaisonDb.Configure(o.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()), Options(sp).Database.ConnectionString
                 ?? throw new InvalidOperationException("Liaison:Database:ConnectionString is required when Liaison:Database:Provider is Postgres.")));
         services.AddSingleton<IDbContextFactory<LiaisonDb>>(sp => Options(sp).Database.Provider == DatabaseProvider.Postgres
             ? new Factory<PostgresLiaisonDb>(sp.GetRequiredService<IDbContextFactory<PostgresLiaisonDb>>())

@@ -4,7 +4,9 @@ using System.Text.Json.Serialization;
 using Liaison.Server.Auth;
 using Liaison.Server.Data;
 using Liaison.Server.Errors;
+using Liaison.Server.Features.Acknowledgements;
 using Liaison.Server.Features.Agreements;
+using Liaison.Server.Features.Notifications;
 using Liaison.Server.Features.Calendar;
 using Liaison.Server.Features.Attachments;
 using Liaison.Server.Features.Channels;
@@ -15,6 +17,7 @@ using Liaison.Server.Features.Messages;
 using Liaison.Server.Features.Notes;
 using Liaison.Server.Features.Outbox;
 using Liaison.Server.Features.Portal;
+using Liaison.Server.Features.Promises;
 using Liaison.Server.Features.Timeline;
 using Liaison.Server.Features.UnknownSenders;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -45,6 +48,9 @@ public static class FeatureServices
         Background.LeaseClock.Register(services);
         services.AddLiaisonInbound();
         services.AddLiaisonOutbox();
+        services.AddLiaisonPromises();
+        services.AddLiaisonAcknowledgements();
+        services.AddLiaisonOwnerNotifications();
         return services;
     }
 
@@ -97,7 +103,7 @@ public static class FeatureServices
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Liaison API"));
         app.CapApiBodies();
         var api = app.MapGroup("/api").RequireAuthorization(AuthServices.ApiPolicy).RefuseBadText();
-        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapCalendar().MapChannels().MapUndelivered().MapOutbox().MapChannelTemplates().MapPendingAttachments();
+        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapCalendar().MapChannels().MapUndelivered().MapOutbox().MapChannelTemplates().MapPendingAttachments().MapPromises();
         app.MapWebhooks();
         app.MapPortal();
         return app;

@@ -64,7 +64,8 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     /// <summary>A second server on the same data directory and database as <paramref name="previous"/>, which then leaves them in place when disposed.</summary>
     private LiaisonApp(LiaisonApp previous, Action<IServiceCollection>? testServices)
     {
-        this.testServices = testServices;
+        // The same test doubles (a provider's fake API) after the restart, unless the test names others.
+        this.testServices = testServices ?? previous.testServices;
         Provider = previous.Provider;
         dataDirectory = previous.dataDirectory;
         postgresDatabase = previous.postgresDatabase;
@@ -72,7 +73,6 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         Token = previous.Token;
         OwnerMemberId = previous.OwnerMemberId;
         Time = previous.Time; // a restart does not turn the clock back
-        testServices = previous.testServices; // the same test doubles (a provider's fake API) after the restart
         following = previous.following;
         previous.ownsStorage = false;
         resuming = true;
@@ -85,7 +85,7 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     /// The next run of this server (a restart): same data directory, database and owner token. Take it
     /// before disposing this one, then start it; the successor deletes the storage when it is disposed.
     /// </summary>
-    /// <param name="testServices">the successor's own test doubles; this one's are not carried over.</param>
+    /// <param name="testServices">the successor's own test doubles; without them, this one's are carried over.</param>
     public LiaisonApp Successor(Action<IServiceCollection>? testServices = null) => new(this, testServices);
 
     public DatabaseProvider Provider { get; }
@@ -108,6 +108,8 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
             ["Liaison:Database:Provider"] = Provider.ToString(),
             ["Liaison:Database:ConnectionString"] = connectionString,
             ["Logging:LogLevel:Default"] = "Warning",
+            // Tests of other features count the messages they send; acknowledgement tests turn it on (AcknowledgementsOn).
+            ["Liaison:Acknowledgements:Send"] = "false",
         }));
         builder.ConfigureTestServices(services =>
         {
@@ -156,6 +158,12 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         if (postgresDatabase is not null) await TestPostgres.DropDatabaseAsync(postgresDatabase);
         try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
     }
+}
+
+public static class AcknowledgementsOn
+{
+    /// <summary>Test services that let the app send automatic acknowledgements (off in other tests).</summary>
+    public static void Configure(IServiceCollection services) => services.PostConfigure<LiaisonOptions>(o => o.Acknowledgements.Send = true);
 }
 
 /// <summary>How the fake clock of a <see cref="LiaisonApp"/> moves when no test advances it.</summary>

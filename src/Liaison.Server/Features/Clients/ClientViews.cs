@@ -12,10 +12,11 @@ public sealed record IdentityView(long Id, string Kind, string Address, string D
     public static IdentityView From(Identity i, ChannelDescriptors channels) => new(i.Id, i.Kind.Value, i.Address, channels.Display(i.Kind, i.Address), i.Label);
 }
 
-public sealed record ContactView(long Id, long ClientId, string Name, string? Role, IReadOnlyList<IdentityView> Identities)
+/// <param name="Vip">whatever this person writes is urgent.</param>
+public sealed record ContactView(long Id, long ClientId, string Name, string? Role, IReadOnlyList<IdentityView> Identities, bool Vip = false)
 {
     public static ContactView From(Contact c, ChannelDescriptors channels) =>
-        new(c.Id, c.ClientId, TextSafety.Shown(c.Name), c.Role, c.Identities.OrderBy(i => i.Kind.Value).ThenBy(i => i.Address).Select(i => IdentityView.From(i, channels)).ToList());
+        new(c.Id, c.ClientId, TextSafety.Shown(c.Name), c.Role, c.Identities.OrderBy(i => i.Kind.Value).ThenBy(i => i.Address).Select(i => IdentityView.From(i, channels)).ToList(), c.IsVip);
 }
 
 public sealed record ClientSummary(long Id, string Name, string? About, Instant? LastActivityAt, Instant? ArchivedAt);

@@ -15,7 +15,8 @@ namespace Liaison.Server.Features.Contacts;
 public static class ContactsApi
 {
     public sealed record NewIdentity([property: MaxLength(32)] string? Kind, [property: MaxLength(320)] string? Address, [property: MaxLength(100)] string? Label);
-    public sealed record SaveContact([property: MaxLength(200)] string? Name, [property: MaxLength(200)] string? Role, IReadOnlyList<NewIdentity>? Identities);
+    /// <param name="Vip">a VIP's messages are urgent; left out, it stays as it was (false for a new contact).</param>
+    public sealed record SaveContact([property: MaxLength(200)] string? Name, [property: MaxLength(200)] string? Role, IReadOnlyList<NewIdentity>? Identities, bool? Vip = null);
     public sealed record MergeContacts(long SourceContactId);
 
     public static RouteGroupBuilder MapContacts(this RouteGroupBuilder api)
@@ -40,6 +41,7 @@ public static class ContactsApi
         var contact = await db.InTransactionAsync(async () =>
         {
             var contact = new Contact(clientId, request.Name!, request.Role, now);
+            contact.MarkVip(request.Vip ?? false);
             db.Contacts.Add(contact);
             await db.SaveChangesAsync(ct);
             var index = 0;
@@ -67,6 +69,7 @@ public static class ContactsApi
         var contact = await db.Contacts.Include(c => c.Identities).FirstOrDefaultAsync(c => c.Id == contactId && c.ClientId == clientId, ct);
         if (contact is null) return TypedResults.NotFound();
         contact.Update(request.Name!, request.Role);
+        if (request.Vip is { } vip) contact.MarkVip(vip);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ContactView.From(contact, channels));
     }

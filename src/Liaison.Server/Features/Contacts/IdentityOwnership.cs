@@ -37,6 +37,8 @@ public static class IdentityOwnership
             var waiting = await db.Messages.Where(m => m.UnknownSenderId == unknown.Id).ToListAsync(ct);
             await MessagePlacement.PlaceAsync(db, waiting, contact.ClientId, contact.Id, ct);
             db.UnknownSenders.Remove(unknown);
+            // Placed with a client, the live ones that need an answer get their promise, counted from their arrival.
+            await Promises.MakingPromises.MakeAsync(db, waiting, now, ct);
         }
         return identity;
     }

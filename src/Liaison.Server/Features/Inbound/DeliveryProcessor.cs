@@ -382,7 +382,8 @@ public sealed class DeliveryProcessor(
             return new RecordMessage.Incoming(
                 r.Channel.ChannelId, kind, m.Direction, addresses.Normalize(kind, m.CounterpartAddress, options.Value.DefaultPhoneRegion), m.CounterpartName, m.Text, m.At,
                 m.Subject, m.Html, m.ThreadKey, m.ProviderMessageId, m.IsAutomated, m.FormattingWithheld, m.AttachmentsLeftOut, r.Item.Backfill,
-                m.CounterpartAliases.Count == 0 ? null : m.CounterpartAliases.Select(Normalized).OfType<string>().ToList(), Normalized(m.GroupAddress), m.GroupName);
+                m.CounterpartAliases.Count == 0 ? null : m.CounterpartAliases.Select(Normalized).OfType<string>().ToList(), Normalized(m.GroupAddress), m.GroupName,
+                m.SenderMarkedUrgent);
         }).ToList();
         var recorded = await MessageBatch.RecordAsync(db, channels, incoming, now, ct);
         for (var i = 0; i < run.Count; i++)

@@ -44,6 +44,7 @@ public static class MessageBatch
                 incoming.ChannelId, incoming.Subject, incoming.Html, incoming.ProviderMessageId, incoming.ThreadKey);
             if (incoming.IsAutomated) message.MarkNoAnswerNeeded();
             if (incoming.IsBackfill) message.MarkBackfill();
+            if (incoming.SenderMarkedUrgent) message.MarkSenderUrgent();
             if (incoming.FormattingWithheld || incoming.AttachmentsLeftOut > 0) message.RecordLeftOut(incoming.FormattingWithheld, incoming.AttachmentsLeftOut);
             if (owners.TryGetValue((incoming.Channel, incoming.CounterpartAddress), out var owner))
             {
@@ -66,6 +67,10 @@ public static class MessageBatch
         }
         await db.SaveChangesAsync(ct);
         await AdoptEarlyRepliesAsync(db, batch, messages, conversations, mayHaveBeenAnswered, ct);
+        // The client wrote again: what was snoozed in that conversation is back (before the new promises, which are not snoozed).
+        await Promises.MakingPromises.EndSnoozesAsync(db, messages.Where(m => m is { Direction: MessageDirection.Inbound, ConversationId: not null })
+            .Select(m => m!.ConversationId!.Value).Distinct().ToList(), ct);
+        await Promises.MakingPromises.MakeAsync(db, messages.OfType<Message>().ToList(), now, ct);
         await MessagePlacement.MarkAnsweredAsync(db, mayHaveBeenAnswered.Select(c => c.Id).ToList(), ct);
         return messages.Select(m => m is null ? null : new RecordMessage.Recorded(m.Id, m.ClientId, m.ContactId, m.ConversationId, m.UnknownSenderId, m.ChannelId, m.IsBackfill)).ToList();
     }
@@ -98,6 +103,7 @@ public static class MessageBatch
             foreach (var early in named.Where(c => keysOfI.Contains(c.ThreadKey) && c.ClientId == home.ClientId && c.ChannelKind == home.ChannelKind && c.Id != home.Id).ToList())
             {
                 await db.Messages.Where(m => m.ConversationId == early.Id).ExecuteUpdateAsync(set => set.SetProperty(m => m.ConversationId, home.Id), ct);
+                await Promises.MakingPromises.MoveConversationAsync(db, early.Id, home.Id, ct);
                 // This batch's own messages are tracked: moved in memory too, or removing the
                 // conversation would set theirs to null.
                 foreach (var moved in messages.Where(m => m?.ConversationId == early.Id)) moved!.PlaceWith(moved.ClientId!.Value, moved.ContactId!.Value, home.Id);

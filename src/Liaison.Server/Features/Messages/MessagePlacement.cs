@@ -59,17 +59,22 @@ public static class MessagePlacement
     }
 
     /// <summary>
-    /// A client's message is answered once we wrote in its conversation at or after it — from
-    /// Liaison, or from another mail client (found in Sent): it no longer counts as needing an answer.
-    /// Applies that to the inbound messages of <paramref name="conversationIds"/>, in one statement.
+    /// A client's message is answered once a person wrote in its conversation at or after it — from
+    /// Liaison, or from another mail client (found in Sent): it no longer counts as needing an answer,
+    /// and its promise is answered by that message. A message an automatic rule sent (an
+    /// acknowledgement, <see cref="Message.IsAutomatic"/>) answers nothing. Applies that to the inbound
+    /// messages of <paramref name="conversationIds"/>.
     /// </summary>
-    public static Task<int> MarkAnsweredAsync(LiaisonDb db, IReadOnlyCollection<long> conversationIds, CancellationToken ct) =>
-        conversationIds.Count == 0
-            ? Task.FromResult(0)
-            : db.Messages
-                .Where(m => m.NeedsAnswer && m.Direction == MessageDirection.Inbound && m.ConversationId != null && conversationIds.Contains(m.ConversationId.Value)
-                    && db.Messages.Any(o => o.ConversationId == m.ConversationId && o.Direction == MessageDirection.Outbound && o.OccurredAt >= m.OccurredAt))
-                .ExecuteUpdateAsync(set => set.SetProperty(m => m.NeedsAnswer, false), ct);
+    public static async Task<int> MarkAnsweredAsync(LiaisonDb db, IReadOnlyCollection<long> conversationIds, CancellationToken ct)
+    {
+        if (conversationIds.Count == 0) return 0;
+        var answered = await db.Messages
+            .Where(m => m.NeedsAnswer && m.Direction == MessageDirection.Inbound && m.ConversationId != null && conversationIds.Contains(m.ConversationId.Value)
+                && db.Messages.Any(o => o.ConversationId == m.ConversationId && o.Direction == MessageDirection.Outbound && !o.IsAutomatic && o.OccurredAt >= m.OccurredAt))
+            .ExecuteUpdateAsync(set => set.SetProperty(m => m.NeedsAnswer, false), ct);
+        await Promises.MakingPromises.AnswerAsync(db, conversationIds, ct);
+        return answered;
+    }
 
     /// <summary>
     /// Places tracked <paramref name="messages"/> with a contact of a client; the caller saves. A message
@@ -93,5 +98,6 @@ public static class MessagePlacement
             message.PlaceWith(clientId, contactId, conversation.Id);
             client.RecordActivity(message.OccurredAt);
         }
+        await Promises.MakingPromises.FollowAsync(db, messages, ct);
     }
 }

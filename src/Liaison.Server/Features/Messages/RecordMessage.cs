@@ -40,11 +40,13 @@ public static class RecordMessage
     /// <param name="IsBackfill">history recorded after the fact (<see cref="Message.IsBackfill"/>).</param>
     /// <param name="Aliases">other normalised addresses of the same sender (a Telegram @username): a contact known by one gets <paramref name="CounterpartAddress"/> too.</param>
     /// <param name="GroupAddress">the normalised address of the group chat it was said in: a client's work chat makes an unknown sender that client's contact.</param>
+    /// <param name="SenderMarkedUrgent">the sender's program marked it urgent (<see cref="Message.SenderMarkedUrgent"/>).</param>
     public sealed record Incoming(
         long ChannelId, ChannelKind Channel, MessageDirection Direction, string CounterpartAddress, string? CounterpartName, string Text, Instant OccurredAt,
         string? Subject = null, string? Html = null, string? ThreadKey = null, string? ProviderMessageId = null,
         bool IsAutomated = false, bool FormattingWithheld = false, int AttachmentsLeftOut = 0, bool IsBackfill = false,
-        IReadOnlyList<string>? Aliases = null, string? GroupAddress = null, string? GroupName = null);
+        IReadOnlyList<string>? Aliases = null, string? GroupAddress = null, string? GroupName = null,
+        bool SenderMarkedUrgent = false);
 
     public static RouteGroupBuilder MapMessages(this RouteGroupBuilder api)
     {

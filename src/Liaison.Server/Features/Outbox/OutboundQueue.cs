@@ -21,6 +21,7 @@ namespace Liaison.Server.Features.Outbox;
 /// <param name="InReplyToMessageId">a message of this client to answer: the reply joins its conversation and thread.</param>
 /// <param name="Text">required unless a <paramref name="Template"/> says it all.</param>
 /// <param name="IdempotencyKey">an automatic rule's key: queued once per channel; asking again returns the first message.</param>
+/// <param name="NotBefore">a scheduled send: held until then (the client's next contact hour); null sends at once.</param>
 public sealed record QueueRequest(
     long ClientId,
     long? ChannelId,
@@ -31,7 +32,8 @@ public sealed record QueueRequest(
     IReadOnlyList<OutboundAttachment>? Attachments = null,
     OutboundTemplate? Template = null,
     MessagePurpose Purpose = MessagePurpose.Person,
-    string? IdempotencyKey = null);
+    string? IdempotencyKey = null,
+    Instant? NotBefore = null);
 
 /// <summary>A queued message and its outbox entry.</summary>
 /// <param name="AlreadyQueued">the idempotency key had queued it before: nothing new was stored.</param>
@@ -46,6 +48,9 @@ public sealed class OutboundQueue(
     IDbContextFactory<LiaisonDb> dbs, ChannelDirectory directory, IEnumerable<IChannelSender> senders, AttachmentStore attachments,
     OutboxSender outbox, LiveUpdates live, IClock clock, IOptions<LiaisonOptions> options, ReplyWindows windows, ChannelTemplates templates)
 {
+    /// <summary>How far ahead a message may be scheduled: past the longest holiday, short of forgetting it.</summary>
+    public const int ScheduledSendMaxDays = 60;
+
     /// <summary>Queues the message; null when there is no such client. A broken rule is a <see cref="DomainRuleException"/> naming the field.</summary>
     public async Task<QueuedMessage?> QueueAsync(QueueRequest request, CancellationToken ct)
     {
@@ -73,6 +78,8 @@ public sealed class OutboundQueue(
         if (key is { Length: > 200 })
             throw new DomainRuleException("message.idempotencyKey.length", "An idempotency key is at most 200 characters.", "idempotencyKey");
         if (key is not null && await QueuedBeforeAsync(db, channelId, key, ct) is { } before) return before;
+        if (request.NotBefore is { } notBefore && notBefore > clock.GetCurrentInstant() + Duration.FromDays(ScheduledSendMaxDays))
+            throw new DomainRuleException("message.sendAt.too-far", $"A message can be scheduled at most {ScheduledSendMaxDays} days ahead.", "sendAt");
         if (string.IsNullOrWhiteSpace(request.Text) && request.Template is null)
             throw new DomainRuleException("message.text.required", "A message needs text.", "text");
         foreach (var attachment in request.Attachments ?? [])
@@ -107,16 +114,18 @@ public sealed class OutboundQueue(
                 var message = new Message(channel.Kind, MessageDirection.Outbound, to.Address, draft.Content.Text, now, now, channelId, draft.Content.Subject,
                     providerMessageId: draft.ProviderMessageId);
                 message.PlaceWith(clientId, to.ContactId, thread.Id);
+                if (request.Purpose != MessagePurpose.Person) message.MarkAutomatic();
                 (await db.Clients.FirstAsync(c => c.Id == clientId, ct)).RecordActivity(now);
                 db.Messages.Add(message);
                 await db.SaveChangesAsync(ct);
-                // Writing back is answering, whether or not the provider has taken it yet.
-                await MessagePlacement.MarkAnsweredAsync(db, [thread.Id], ct);
-                var item = new OutboxItem(message.Id, channelId, draft.Content, now);
+                // A person writing back is answering, whether or not the provider has taken it yet; an automatic rule's message is not.
+                if (!message.IsAutomatic) await MessagePlacement.MarkAnsweredAsync(db, [thread.Id], ct);
+                var item = new OutboxItem(message.Id, channelId, draft.Content, now, request.NotBefore);
                 db.Outbox().Add(item);
                 return new QueuedMessage(message, item, AlreadyQueued: false);
             }, ct);
             live.PublishTimeline(clientId);
+            if (!queued.Message.IsAutomatic) live.PublishQueue();
             outbox.Wake();
             return queued;
         }

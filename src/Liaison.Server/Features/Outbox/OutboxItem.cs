@@ -51,7 +51,8 @@ public sealed class OutboxItem
 
     private OutboxItem() { Content = new OutboundContent(null, ""); }
 
-    public OutboxItem(long messageId, long channelId, OutboundContent content, Instant at)
+    /// <param name="notBefore">a scheduled send: not before this instant (the client's next contact hour); null or past sends at once.</param>
+    public OutboxItem(long messageId, long channelId, OutboundContent content, Instant at, Instant? notBefore = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         MessageId = messageId;
@@ -61,6 +62,11 @@ public sealed class OutboxItem
         State = OutboxState.Queued;
         CreatedAt = at;
         NextAttemptAt = at;
+        if (notBefore is { } scheduled && scheduled > at)
+        {
+            ScheduledFor = scheduled;
+            NextAttemptAt = scheduled;
+        }
     }
 
     public long Id { get; private set; }
@@ -84,6 +90,24 @@ public sealed class OutboxItem
     /// <summary>The provider's code for a refusal for good ("550"), when it gave one.</summary>
     public string? LastErrorCode { get; private set; }
     public Instant? SentAt { get; private set; }
+    /// <summary>
+    /// A scheduled send: written outside the client's contact hours and held until then. It is an
+    /// ordinary queued entry whose first attempt is due at this instant, so it survives a restart and
+    /// leaves once (the outbox's lease); <see cref="SendNow"/> or <see cref="Cancel"/> change it.
+    /// </summary>
+    public Instant? ScheduledFor { get; private set; }
+
+    /// <summary>True while it waits for its scheduled instant.</summary>
+    public bool IsScheduled(Instant now) => State == OutboxState.Queued && ScheduledFor is { } at && at > now;
+
+    /// <summary>A scheduled message goes out now after all.</summary>
+    public void SendNow(Instant at)
+    {
+        if (State != OutboxState.Queued || ScheduledFor is null)
+            throw new Core.DomainRuleException("outbox.sendNow.state", $"Only a scheduled message can be sent now instead; this one is {State.ToString().ToLowerInvariant()}.");
+        ScheduledFor = null;
+        NextAttemptAt = at;
+    }
 
     /// <param name="to">the recipient, as stored on the message.</param>
     /// <param name="providerMessageId">the id chosen before sending, as stored on the message; null when the provider assigns it.</param>

@@ -26,10 +26,14 @@ public static class OutboxServices
         var ids = items.Where(i => i is { Type: "message", Direction: "outbound" }).Select(i => i.Id).ToList();
         if (ids.Count == 0) return items;
         var states = await db.Outbox().AsNoTracking().Where(o => ids.Contains(o.MessageId))
-            .Select(o => new { o.MessageId, o.State, o.LastError, o.NextAttemptAt }).ToDictionaryAsync(o => o.MessageId, ct);
+            .Select(o => new { o.MessageId, o.State, o.LastError, o.NextAttemptAt, o.ScheduledFor, o.Content }).ToDictionaryAsync(o => o.MessageId, ct);
         if (states.Count == 0) return items;
         return items.Select(i => i is { Type: "message" } && states.TryGetValue(i.Id, out var o)
-            ? i with { OutboxState = o.State.ToString().ToLowerInvariant(), LastError = o.LastError, NextAttemptAt = o.NextAttemptAt }
+            ? i with
+            {
+                OutboxState = o.State.ToString().ToLowerInvariant(), LastError = o.LastError, NextAttemptAt = o.NextAttemptAt,
+                ScheduledFor = o.State == OutboxState.Queued ? o.ScheduledFor : null, Purpose = o.Content.Purpose.ToString().ToLowerInvariant(),
+            }
             : i).ToList();
     }
 }

@@ -20,9 +20,10 @@ public static class SendMessage
     /// <param name="To">the contact's address on that channel; defaults to the answered message's sender, else the client's first contact address of the kind.</param>
     /// <param name="InReplyToMessageId">a message of this client to answer: the reply joins its conversation and thread.</param>
     /// <param name="IdempotencyKey">a script's key for this message: asked again with the same key (on the same channel), the first message is answered and nothing is sent twice.</param>
+    /// <param name="SendAt">a scheduled send: an instant (ISO 8601, "2027-03-08T07:00:00Z") before which it does not leave; GET /api/clients/{id}/contact-time offers the client's next contact hour. Null sends at once.</param>
     /// <param name="Template">an approved template of the channel (WhatsApp outside the 24-hour window) in place of the text: see <c>GET /api/channels/{id}/templates</c>.</param>
     public sealed record Request(long? ChannelId, [property: MaxLength(320)] string? To, [property: MaxLength(1000)] string? Subject, [property: MaxLength(RequestText.MaxMessageTextLength)] string? Text, long? InReplyToMessageId,
-        [property: MaxLength(200)] string? IdempotencyKey = null, TemplateRequest? Template = null);
+        [property: MaxLength(200)] string? IdempotencyKey = null, TemplateRequest? Template = null, [property: MaxLength(64)] string? SendAt = null);
 
     /// <param name="Name">the template's name as the provider approved it.</param>
     /// <param name="Language">its language as the provider names it ("en_US", "pl").</param>
@@ -34,12 +35,19 @@ public static class SendMessage
     /// <param name="NextAttemptAt">when a queued, deferred or failed message is tried (again); null when it waits for the owner's Retry.</param>
     /// <param name="LastError">the provider's own words about the last failure or deferral ("The mail server refused it: 550 5.1.1 …"), or a warning after a send that left.</param>
     /// <param name="LastErrorCode">the provider's code for a refusal for good ("550").</param>
+    /// <param name="ScheduledFor">a scheduled send's instant, while it waits for it (state queued); null otherwise.</param>
     public sealed record OutboxView(long MessageId, long? ConversationId, string? ProviderMessageId, string To, string? Subject, string State, int Attempts,
-        Instant? NextAttemptAt, string? LastError, string? LastErrorCode, Instant? SentAt, string Purpose)
+        Instant? NextAttemptAt, string? LastError, string? LastErrorCode, Instant? SentAt, string Purpose, Instant? ScheduledFor = null)
     {
         public static OutboxView From(OutboxItem o, Message m) => new(o.MessageId, m.ConversationId, m.ProviderMessageId, m.CounterpartAddress, o.Content.Subject,
-            o.State.ToString().ToLowerInvariant(), o.Attempts, o.NextAttemptAt, o.LastError, o.LastErrorCode, o.SentAt, o.Content.Purpose.ToString().ToLowerInvariant());
+            o.State.ToString().ToLowerInvariant(), o.Attempts, o.NextAttemptAt, o.LastError, o.LastErrorCode, o.SentAt, o.Content.Purpose.ToString().ToLowerInvariant(),
+            o.State == OutboxState.Queued ? o.ScheduledFor : null);
     }
+
+    /// <param name="WithinContactHours">the client may be written to now.</param>
+    /// <param name="NextContactHour">when not: the start of their next contact hour, offered for a scheduled send.</param>
+    /// <param name="ClientTimeZone">the zone the contact hours are read in.</param>
+    public sealed record ContactTimeView(bool WithinContactHours, Instant? NextContactHour, string ClientTimeZone);
 
     public static RouteGroupBuilder MapOutbox(this RouteGroupBuilder api)
     {
@@ -55,7 +63,13 @@ public static class SendMessage
             .WithDescription("Queues a failed or cancelled message again, now.");
         group.MapPost("/messages/{messageId:long}/outbox/cancel", (long messageId, LiaisonDb db, OutboxSender outbox, LiveUpdates live, CancellationToken ct) =>
             Change(messageId, db, outbox, live, item => item.Cancel(), ct))
-            .WithDescription("Withdraws a queued, deferred or failed message before it leaves.");
+            .WithDescription("Withdraws a queued, deferred or failed message before it leaves; a scheduled one is withdrawn the same way.");
+        group.MapPost("/messages/{messageId:long}/outbox/send-now", (long messageId, LiaisonDb db, OutboxSender outbox, LiveUpdates live, IClock clock, CancellationToken ct) =>
+            Change(messageId, db, outbox, live, item => item.SendNow(clock.GetCurrentInstant()), ct))
+            .WithDescription("Sends a scheduled message now instead of at its scheduled time.");
+        group.MapGet("/clients/{clientId:long}/contact-time", async Task<Results<Ok<ContactTimeView>, NotFound>> (long clientId, LiaisonDb db, IClock clock, CancellationToken ct) =>
+            await ContactTimeAsync(db, clientId, clock.GetCurrentInstant(), ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .WithDescription("Whether the client may be written to now by their agreement's contact hours, and if not, their next contact hour: a reply written at 23:00 or on Sunday is offered to go out then.");
         return api;
     }
 
@@ -64,10 +78,21 @@ public static class SendMessage
         var template = request.Template is { } t
             ? new Core.Outbound.OutboundTemplate(t.Name ?? "", t.Language ?? "", t.Parameters ?? [])
             : null;
+        var sendAt = request.SendAt is null ? (Instant?)null : RequestValues.Instant(request.SendAt, "sendAt");
         var queued = await queue.QueueAsync(new QueueRequest(clientId, request.ChannelId, request.To, request.Subject, request.Text, request.InReplyToMessageId,
-            IdempotencyKey: request.IdempotencyKey, Template: template), ct);
+            IdempotencyKey: request.IdempotencyKey, Template: template, NotBefore: sendAt), ct);
         if (queued is null) return TypedResults.NotFound();
         return TypedResults.Accepted($"/api/messages/{queued.Message.Id}/outbox", OutboxView.From(queued.Item, queued.Message));
+    }
+
+    /// <summary>The client's contact time now under the agreement in force; null when there is no such client.</summary>
+    public static async Task<ContactTimeView?> ContactTimeAsync(LiaisonDb db, long clientId, Instant now, CancellationToken ct)
+    {
+        var document = await Agreements.ClientAgreements.InForceAtAsync(db, clientId, now, now, ct);
+        if (document is null) return null;
+        var agreement = document.Terms;
+        var next = Core.Outbound.ContactTime.NextContactHour(agreement, now);
+        return new ContactTimeView(next is null, next, agreement.ClientTimeZone);
     }
 
     private static Task<OutboxItem?> Find(LiaisonDb db, long messageId, CancellationToken ct) =>

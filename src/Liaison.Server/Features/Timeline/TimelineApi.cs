@@ -26,6 +26,8 @@ public static class TimelineApi
     /// <param name="AttachmentsLeftOut">attachments of the mail past the cap per message, counted and not extracted; the raw mail is kept.</param>
     /// <param name="FormattingWithheld">the sender's HTML was too large or complex to show safely: shown as text.</param>
     /// <param name="PendingAttachments">attachments that arrived by reference (a WhatsApp photo) still being fetched from the channel, or that could not be; null when none.</param>
+    /// <param name="ScheduledFor">a scheduled send waiting for its instant (the client's next contact hour); cancellable, or sent now.</param>
+    /// <param name="Purpose">for messages sent from Liaison: person, or acknowledgement (the automatic "received, the answer comes by …"), report, reminder.</param>
     /// <param name="Backfill">history recorded after the fact (a mailbox's initial sync, an import, the API with backfill), not live; never for notes.</param>
     public sealed record TimelineItem(
         string Type, long Id, Instant At, string Channel, string? Direction, string? NoteKind,
@@ -33,7 +35,8 @@ public static class TimelineApi
         Instant? EditedAt = null, Instant? DeletedAt = null, string? DeliveryState = null, string? OutboxState = null, string? LastError = null,
         string? Html = null, int AttachmentCount = 0, int AttachmentsLeftOut = 0, bool FormattingWithheld = false, bool Backfill = false,
         Instant? NextAttemptAt = null,
-        IReadOnlyList<Attachments.AttachmentServices.PendingAttachmentView>? PendingAttachments = null);
+        IReadOnlyList<Attachments.AttachmentServices.PendingAttachmentView>? PendingAttachments = null,
+        Instant? ScheduledFor = null, string? Purpose = null);
 
     /// <summary>Attachments carried in a timeline item; a mail of 20,000 parts made a 4.5 MB page when all came along.</summary>
     public const int AttachmentsShown = 10;

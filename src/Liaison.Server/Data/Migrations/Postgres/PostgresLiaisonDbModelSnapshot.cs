@@ -211,6 +211,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<bool>("IsVip")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_vip");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -445,6 +449,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("html");
 
+                    b.Property<bool>("IsAutomatic")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_automatic");
+
                     b.Property<bool>("IsBackfill")
                         .HasColumnType("boolean")
                         .HasColumnName("is_backfill");
@@ -465,6 +473,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.Property<Instant>("RecordedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("recorded_at");
+
+                    b.Property<bool>("SenderMarkedUrgent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("sender_marked_urgent");
 
                     b.Property<string>("Subject")
                         .HasMaxLength(1000)
@@ -826,6 +838,87 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Acknowledgements.AcknowledgementRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("channel_id");
+
+                    b.Property<long>("ClientId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("ConversationId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<Instant>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Instant?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Instant?>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<Instant?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long>("MessageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("message_id");
+
+                    b.Property<long?>("OutboundMessageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("outbound_message_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("sender");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_acknowledgements");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_acknowledgements_message_id");
+
+                    b.HasIndex("OutboundMessageId")
+                        .HasDatabaseName("ix_acknowledgements_outbound_message_id");
+
+                    b.HasIndex("ClientId", "DecidedAt")
+                        .HasDatabaseName("ix_acknowledgements_client_id_decided_at");
+
+                    b.HasIndex("State", "DueAt")
+                        .HasDatabaseName("ix_acknowledgements_state_due_at");
+
+                    b.ToTable("acknowledgements", (string)null);
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Agreements.AgreementTemplateRecord", b =>
@@ -1340,6 +1433,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
 
+                    b.Property<Instant?>("ScheduledFor")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scheduled_for");
+
                     b.Property<Instant?>("SentAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("sent_at");
@@ -1366,6 +1463,181 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasDatabaseName("ix_outbox_state_next_attempt_at");
 
                     b.ToTable("outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Promises.PromiseRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AcknowledgementMessageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("acknowledgement_message_id");
+
+                    b.Property<int>("AgreementVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("agreement_version");
+
+                    b.Property<Instant?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("answered_at");
+
+                    b.Property<long?>("AnsweredByMessageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("answered_by_message_id");
+
+                    b.Property<int>("CalendarVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("calendar_version");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("ChannelKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("channel_kind");
+
+                    b.Property<long>("ClientId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("ClientTimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_time_zone");
+
+                    b.Property<Instant?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<long?>("ClosedByMemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("closed_by_member_id");
+
+                    b.Property<long>("ConversationId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<Instant>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<Instant?>("HandedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("handed_at");
+
+                    b.Property<long?>("HandedToMemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("handed_to_member_id");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("language");
+
+                    b.Property<Instant>("MadeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("made_at");
+
+                    b.Property<long>("MessageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("message_id");
+
+                    b.Property<Instant>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<Instant?>("SnoozedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("snoozed_until");
+
+                    b.Property<string>("Urgency")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("urgency");
+
+                    b.Property<string>("UrgencyMarker")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("urgency_marker");
+
+                    b.Property<string>("UrgencyReason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("urgency_reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_promises");
+
+                    b.HasIndex("AcknowledgementMessageId")
+                        .HasDatabaseName("ix_promises_acknowledgement_message_id");
+
+                    b.HasIndex("ConversationId")
+                        .HasDatabaseName("ix_promises_conversation_id");
+
+                    b.HasIndex("HandedToMemberId")
+                        .HasDatabaseName("ix_promises_handed_to_member_id");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_promises_message_id");
+
+                    b.HasIndex("ClientId", "ReceivedAt")
+                        .HasDatabaseName("ix_promises_client_id_received_at");
+
+                    b.HasIndex("AnsweredAt", "ClosedAt", "DueAt")
+                        .HasDatabaseName("ix_promises_answered_at_closed_at_due_at");
+
+                    b.ToTable("promises", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Promises.UrgencyMarkerListRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("language");
+
+                    b.Property<string>("MarkersJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("markers_json");
+
+                    b.Property<Instant>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_urgency_markers");
+
+                    b.HasIndex("WorkspaceId", "Language")
+                        .IsUnique()
+                        .HasDatabaseName("ix_urgency_markers_workspace_id_language");
+
+                    b.ToTable("urgency_markers", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<long>", b =>
@@ -1683,6 +1955,22 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasConstraintName("fk_invitations_workspaces_workspace_id");
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Acknowledgements.AcknowledgementRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_acknowledgements_messages_message_id");
+
+                    b.HasOne("Liaison.Core.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("OutboundMessageId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_acknowledgements_messages_outbound_message_id");
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Agreements.AgreementTemplateRecord", b =>
                 {
                     b.HasOne("Liaison.Core.Workspaces.Member", null)
@@ -1829,6 +2117,39 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_outbox_messages_message_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Promises.PromiseRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_promises_clients_client_id");
+
+                    b.HasOne("Liaison.Core.Workspaces.Member", null)
+                        .WithMany()
+                        .HasForeignKey("HandedToMemberId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_promises_members_handed_to_member_id");
+
+                    b.HasOne("Liaison.Core.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_promises_messages_message_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Promises.UrgencyMarkerListRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_urgency_markers_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<long>", b =>
