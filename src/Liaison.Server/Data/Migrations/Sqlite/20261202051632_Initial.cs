@@ -1,11 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using NodaTime;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Liaison.Server.Data.Migrations.Postgres
+namespace Liaison.Server.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -17,11 +15,11 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "AspNetRoles",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    normalized_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    concurrency_stamp = table.Column<string>(type: "text", nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    normalized_name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    concurrency_stamp = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -32,23 +30,23 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "AspNetUsers",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    member_id = table.Column<long>(type: "bigint", nullable: false),
-                    user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    normalized_user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    normalized_email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    email_confirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    password_hash = table.Column<string>(type: "text", nullable: true),
-                    security_stamp = table.Column<string>(type: "text", nullable: true),
-                    concurrency_stamp = table.Column<string>(type: "text", nullable: true),
-                    phone_number = table.Column<string>(type: "text", nullable: true),
-                    phone_number_confirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    two_factor_enabled = table.Column<bool>(type: "boolean", nullable: false),
-                    lockout_end = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    lockout_enabled = table.Column<bool>(type: "boolean", nullable: false),
-                    access_failed_count = table.Column<int>(type: "integer", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    member_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    user_name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    normalized_user_name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    normalized_email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    email_confirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    password_hash = table.Column<string>(type: "TEXT", nullable: true),
+                    security_stamp = table.Column<string>(type: "TEXT", nullable: true),
+                    concurrency_stamp = table.Column<string>(type: "TEXT", nullable: true),
+                    phone_number = table.Column<string>(type: "TEXT", nullable: true),
+                    phone_number_confirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    two_factor_enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    lockout_end = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    lockout_enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    access_failed_count = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -59,14 +57,14 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "unknown_senders",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    address = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    display_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    first_seen_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    last_seen_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    message_count = table.Column<int>(type: "integer", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    address = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    display_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    first_seen_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    last_seen_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    message_count = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -77,10 +75,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "workspaces",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -91,11 +89,11 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    role_id = table.Column<long>(type: "bigint", nullable: false),
-                    claim_type = table.Column<string>(type: "text", nullable: true),
-                    claim_value = table.Column<string>(type: "text", nullable: true)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    role_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    claim_type = table.Column<string>(type: "TEXT", nullable: true),
+                    claim_value = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -112,11 +110,11 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "AspNetUserClaims",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    user_id = table.Column<long>(type: "bigint", nullable: false),
-                    claim_type = table.Column<string>(type: "text", nullable: true),
-                    claim_value = table.Column<string>(type: "text", nullable: true)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    user_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    claim_type = table.Column<string>(type: "TEXT", nullable: true),
+                    claim_value = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -133,10 +131,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "AspNetUserLogins",
                 columns: table => new
                 {
-                    login_provider = table.Column<string>(type: "text", nullable: false),
-                    provider_key = table.Column<string>(type: "text", nullable: false),
-                    provider_display_name = table.Column<string>(type: "text", nullable: true),
-                    user_id = table.Column<long>(type: "bigint", nullable: false)
+                    login_provider = table.Column<string>(type: "TEXT", nullable: false),
+                    provider_key = table.Column<string>(type: "TEXT", nullable: false),
+                    provider_display_name = table.Column<string>(type: "TEXT", nullable: true),
+                    user_id = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -153,8 +151,8 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "AspNetUserRoles",
                 columns: table => new
                 {
-                    user_id = table.Column<long>(type: "bigint", nullable: false),
-                    role_id = table.Column<long>(type: "bigint", nullable: false)
+                    user_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    role_id = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -177,10 +175,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "AspNetUserTokens",
                 columns: table => new
                 {
-                    user_id = table.Column<long>(type: "bigint", nullable: false),
-                    login_provider = table.Column<string>(type: "text", nullable: false),
-                    name = table.Column<string>(type: "text", nullable: false),
-                    value = table.Column<string>(type: "text", nullable: true)
+                    user_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    login_provider = table.Column<string>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", nullable: false),
+                    value = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -197,13 +195,13 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "channels",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    workspace_id = table.Column<long>(type: "bigint", nullable: false),
-                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    connected_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    disconnected_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    workspace_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    connected_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    disconnected_at = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -220,15 +218,15 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "invitations",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    workspace_id = table.Column<long>(type: "bigint", nullable: false),
-                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
-                    display_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    token_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    expires_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    accepted_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    workspace_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    display_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    token_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    accepted_at = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -245,13 +243,13 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "members",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    workspace_id = table.Column<long>(type: "bigint", nullable: false),
-                    display_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
-                    role = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    joined_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    workspace_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    display_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    role = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    joined_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -265,12 +263,34 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "urgency_markers",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    workspace_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    markers_json = table.Column<string>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_urgency_markers", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_urgency_markers_workspaces_workspace_id",
+                        column: x => x.workspace_id,
+                        principalTable: "workspaces",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "channel_checkpoints",
                 columns: table => new
                 {
-                    channel_id = table.Column<long>(type: "bigint", nullable: false),
-                    key = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
-                    value = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false)
+                    channel_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    key = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    value = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -287,8 +307,8 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "channel_settings",
                 columns: table => new
                 {
-                    channel_id = table.Column<long>(type: "bigint", nullable: false),
-                    @protected = table.Column<string>(name: "protected", type: "text", nullable: false)
+                    channel_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    @protected = table.Column<string>(name: "protected", type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -302,22 +322,48 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "channel_templates",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    channel_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    language = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    category = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    body = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    parameters_json = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    named_parameters = table.Column<bool>(type: "INTEGER", nullable: false),
+                    synced_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_channel_templates", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_channel_templates_channels_channel_id",
+                        column: x => x.channel_id,
+                        principalTable: "channels",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "inbound_deliveries",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    channel_id = table.Column<long>(type: "bigint", nullable: false),
-                    delivery_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    received_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    payload_sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    is_backfill = table.Column<bool>(type: "boolean", nullable: false),
-                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    attempts = table.Column<int>(type: "integer", nullable: false),
-                    next_attempt_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    lease_until = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
-                    last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    processed_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    channel_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    delivery_key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    received_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    payload_sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    is_backfill = table.Column<bool>(type: "INTEGER", nullable: false),
+                    state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    next_attempt_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    lease_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    last_error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    processed_at = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -334,12 +380,12 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "agreement_templates",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    workspace_id = table.Column<long>(type: "bigint", nullable: false),
-                    document = table.Column<string>(type: "text", nullable: false),
-                    updated_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    updated_by_member_id = table.Column<long>(type: "bigint", nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    workspace_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    document = table.Column<string>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_by_member_id = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -362,14 +408,14 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "api_tokens",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    member_id = table.Column<long>(type: "bigint", nullable: false),
-                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    last_used_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
-                    revoked_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    member_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    last_used_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    revoked_at = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -386,14 +432,14 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "calendar_versions",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    workspace_id = table.Column<long>(type: "bigint", nullable: false),
-                    version = table.Column<int>(type: "integer", nullable: false),
-                    effective_from = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    created_by_member_id = table.Column<long>(type: "bigint", nullable: true),
-                    document = table.Column<string>(type: "text", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    workspace_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    effective_from = table.Column<long>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    created_by_member_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    document = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -416,16 +462,16 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "clients",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    workspace_id = table.Column<long>(type: "bigint", nullable: false),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    name_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    about = table.Column<string>(type: "text", nullable: true),
-                    responsible_member_id = table.Column<long>(type: "bigint", nullable: true),
-                    created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    archived_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
-                    last_activity_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    workspace_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    name_key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    about = table.Column<string>(type: "TEXT", nullable: true),
+                    responsible_member_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    archived_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    last_activity_at = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -448,8 +494,8 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "inbound_payloads",
                 columns: table => new
                 {
-                    delivery_id = table.Column<long>(type: "bigint", nullable: false),
-                    bytes = table.Column<byte[]>(type: "bytea", nullable: false)
+                    delivery_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    bytes = table.Column<byte[]>(type: "BLOB", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -466,14 +512,14 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "agreement_versions",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    client_id = table.Column<long>(type: "bigint", nullable: false),
-                    version = table.Column<int>(type: "integer", nullable: false),
-                    effective_from = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    created_by_member_id = table.Column<long>(type: "bigint", nullable: true),
-                    document = table.Column<string>(type: "text", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    client_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    effective_from = table.Column<long>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    created_by_member_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    document = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -496,12 +542,13 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "contacts",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    client_id = table.Column<long>(type: "bigint", nullable: false),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    role = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    client_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    role = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    is_vip = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -518,14 +565,14 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "conversations",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    client_id = table.Column<long>(type: "bigint", nullable: false),
-                    channel_kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    thread_key = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    subject = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    started_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    last_message_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    client_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    channel_kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    thread_key = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    subject = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    started_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    last_message_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -542,15 +589,15 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "notes",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    client_id = table.Column<long>(type: "bigint", nullable: false),
-                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    source = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    text = table.Column<string>(type: "text", nullable: false),
-                    occurred_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    recorded_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    author_member_id = table.Column<long>(type: "bigint", nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    client_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    source = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    text = table.Column<string>(type: "TEXT", nullable: false),
+                    occurred_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    recorded_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    author_member_id = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -573,13 +620,13 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "identities",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    contact_id = table.Column<long>(type: "bigint", nullable: false),
-                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    address = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    label = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    added_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    contact_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    address = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    label = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    added_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -596,30 +643,32 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "messages",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    client_id = table.Column<long>(type: "bigint", nullable: true),
-                    contact_id = table.Column<long>(type: "bigint", nullable: true),
-                    conversation_id = table.Column<long>(type: "bigint", nullable: true),
-                    unknown_sender_id = table.Column<long>(type: "bigint", nullable: true),
-                    channel_id = table.Column<long>(type: "bigint", nullable: false),
-                    channel_kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    direction = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    counterpart_address = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    subject = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    text = table.Column<string>(type: "text", nullable: false),
-                    html = table.Column<string>(type: "text", nullable: true),
-                    occurred_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    recorded_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    provider_message_id = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
-                    thread_key = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
-                    needs_answer = table.Column<bool>(type: "boolean", nullable: false),
-                    edited_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
-                    deleted_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
-                    delivery_state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
-                    formatting_withheld = table.Column<bool>(type: "boolean", nullable: false),
-                    attachments_left_out = table.Column<int>(type: "integer", nullable: false),
-                    is_backfill = table.Column<bool>(type: "boolean", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    client_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    contact_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    conversation_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    unknown_sender_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    channel_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    channel_kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    direction = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    counterpart_address = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    subject = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    text = table.Column<string>(type: "TEXT", nullable: false),
+                    html = table.Column<string>(type: "TEXT", nullable: true),
+                    occurred_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    recorded_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    provider_message_id = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    thread_key = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    needs_answer = table.Column<bool>(type: "INTEGER", nullable: false),
+                    edited_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    deleted_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    delivery_state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    formatting_withheld = table.Column<bool>(type: "INTEGER", nullable: false),
+                    attachments_left_out = table.Column<int>(type: "INTEGER", nullable: false),
+                    is_backfill = table.Column<bool>(type: "INTEGER", nullable: false),
+                    sender_marked_urgent = table.Column<bool>(type: "INTEGER", nullable: false),
+                    is_automatic = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -657,19 +706,55 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "acknowledgements",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    message_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    client_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    conversation_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    channel_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    sender = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    reason = table.Column<string>(type: "TEXT", maxLength: 48, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    due_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    lease_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    decided_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    outbound_message_id = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_acknowledgements", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_acknowledgements_messages_message_id",
+                        column: x => x.message_id,
+                        principalTable: "messages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_acknowledgements_messages_outbound_message_id",
+                        column: x => x.outbound_message_id,
+                        principalTable: "messages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "attachments",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    message_id = table.Column<long>(type: "bigint", nullable: true),
-                    note_id = table.Column<long>(type: "bigint", nullable: true),
-                    sha256 = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
-                    size = table.Column<long>(type: "bigint", nullable: false),
-                    file_name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    content_type = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    content_id = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
-                    added_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    message_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    note_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    sha256 = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false),
+                    size = table.Column<long>(type: "INTEGER", nullable: false),
+                    file_name = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    content_type = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    content_id = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    added_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -692,14 +777,14 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "message_events",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    channel_id = table.Column<long>(type: "bigint", nullable: false),
-                    provider_message_id = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    message_id = table.Column<long>(type: "bigint", nullable: true),
-                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    text = table.Column<string>(type: "text", nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    channel_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    provider_message_id = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    message_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    at = table.Column<long>(type: "INTEGER", nullable: false),
+                    text = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -722,20 +807,22 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "outbox",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    message_id = table.Column<long>(type: "bigint", nullable: false),
-                    channel_id = table.Column<long>(type: "bigint", nullable: false),
-                    content = table.Column<string>(type: "text", nullable: false),
-                    idempotency_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    attempts = table.Column<int>(type: "integer", nullable: false),
-                    created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    next_attempt_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
-                    lease_until = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
-                    last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    last_error_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    sent_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    message_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    channel_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    content = table.Column<string>(type: "TEXT", nullable: false),
+                    idempotency_key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    deferrals = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    next_attempt_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    lease_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    last_error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    last_error_code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    sent_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    scheduled_for = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -758,20 +845,20 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "pending_attachments",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    message_id = table.Column<long>(type: "bigint", nullable: false),
-                    channel_id = table.Column<long>(type: "bigint", nullable: false),
-                    channel_kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    provider_media_id = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
-                    file_name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    content_type = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    attempts = table.Column<int>(type: "integer", nullable: false),
-                    added_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
-                    next_attempt_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
-                    lease_until = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
-                    last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    message_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    channel_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    channel_kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    provider_media_id = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    file_name = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    content_type = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    added_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    next_attempt_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    lease_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    last_error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -789,6 +876,80 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateTable(
+                name: "promises",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    message_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    client_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    conversation_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    channel_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    channel_kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    received_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    due_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    urgency = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    urgency_reason = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    urgency_marker = table.Column<string>(type: "TEXT", maxLength: 60, nullable: true),
+                    agreement_version = table.Column<int>(type: "INTEGER", nullable: false),
+                    calendar_version = table.Column<int>(type: "INTEGER", nullable: false),
+                    made_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    client_time_zone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    acknowledgement_message_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    answered_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    answered_by_message_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    closed_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    closed_by_member_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    snoozed_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    handed_to_member_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    handed_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_promises", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_promises_clients_client_id",
+                        column: x => x.client_id,
+                        principalTable: "clients",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_promises_members_handed_to_member_id",
+                        column: x => x.handed_to_member_id,
+                        principalTable: "members",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "fk_promises_messages_message_id",
+                        column: x => x.message_id,
+                        principalTable: "messages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_acknowledgements_client_id_decided_at",
+                table: "acknowledgements",
+                columns: new[] { "client_id", "decided_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_acknowledgements_message_id",
+                table: "acknowledgements",
+                column: "message_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_acknowledgements_outbound_message_id",
+                table: "acknowledgements",
+                column: "outbound_message_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_acknowledgements_state_due_at",
+                table: "acknowledgements",
+                columns: new[] { "state", "due_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_agreement_templates_updated_by_member_id",
@@ -884,6 +1045,12 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "ix_calendar_versions_workspace_id_version",
                 table: "calendar_versions",
                 columns: new[] { "workspace_id", "version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_channel_templates_channel_id_name_language",
+                table: "channel_templates",
+                columns: new[] { "channel_id", "name", "language" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1049,6 +1216,37 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 columns: new[] { "state", "next_attempt_at" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_promises_acknowledgement_message_id",
+                table: "promises",
+                column: "acknowledgement_message_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_promises_answered_at_closed_at_due_at",
+                table: "promises",
+                columns: new[] { "answered_at", "closed_at", "due_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_promises_client_id_received_at",
+                table: "promises",
+                columns: new[] { "client_id", "received_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_promises_conversation_id",
+                table: "promises",
+                column: "conversation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_promises_handed_to_member_id",
+                table: "promises",
+                column: "handed_to_member_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_promises_message_id",
+                table: "promises",
+                column: "message_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_unknown_senders_kind_address",
                 table: "unknown_senders",
                 columns: new[] { "kind", "address" },
@@ -1058,11 +1256,20 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "ix_unknown_senders_last_seen_at",
                 table: "unknown_senders",
                 column: "last_seen_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_urgency_markers_workspace_id_language",
+                table: "urgency_markers",
+                columns: new[] { "workspace_id", "language" },
+                unique: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "acknowledgements");
+
             migrationBuilder.DropTable(
                 name: "agreement_templates");
 
@@ -1100,6 +1307,9 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 name: "channel_settings");
 
             migrationBuilder.DropTable(
+                name: "channel_templates");
+
+            migrationBuilder.DropTable(
                 name: "identities");
 
             migrationBuilder.DropTable(
@@ -1116,6 +1326,12 @@ namespace Liaison.Server.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "pending_attachments");
+
+            migrationBuilder.DropTable(
+                name: "promises");
+
+            migrationBuilder.DropTable(
+                name: "urgency_markers");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

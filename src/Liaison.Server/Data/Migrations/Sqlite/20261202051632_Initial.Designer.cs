@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Liaison.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLiaisonDb))]
-    [Migration("20261202040416_OutboxDeferrals")]
-    partial class OutboxDeferrals
+    [Migration("20261202051632_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -199,6 +199,10 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
+
+                    b.Property<bool>("IsVip")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_vip");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -426,6 +430,10 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("html");
 
+                    b.Property<bool>("IsAutomatic")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_automatic");
+
                     b.Property<bool>("IsBackfill")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_backfill");
@@ -446,6 +454,10 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     b.Property<long>("RecordedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("recorded_at");
+
+                    b.Property<bool>("SenderMarkedUrgent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sender_marked_urgent");
 
                     b.Property<string>("Subject")
                         .HasMaxLength(1000)
@@ -795,6 +807,85 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Acknowledgements.AcknowledgementRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel_id");
+
+                    b.Property<long>("ClientId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("ConversationId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decided_at");
+
+                    b.Property<long?>("DueAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("due_at");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long>("MessageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("message_id");
+
+                    b.Property<long?>("OutboundMessageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("outbound_message_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sender");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_acknowledgements");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_acknowledgements_message_id");
+
+                    b.HasIndex("OutboundMessageId")
+                        .HasDatabaseName("ix_acknowledgements_outbound_message_id");
+
+                    b.HasIndex("ClientId", "DecidedAt")
+                        .HasDatabaseName("ix_acknowledgements_client_id_decided_at");
+
+                    b.HasIndex("State", "DueAt")
+                        .HasDatabaseName("ix_acknowledgements_state_due_at");
+
+                    b.ToTable("acknowledgements", (string)null);
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Agreements.AgreementTemplateRecord", b =>
@@ -1179,6 +1270,65 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     b.ToTable("message_events", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Outbox.ChannelTemplateRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("category");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("NamedParameters")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("named_parameters");
+
+                    b.Property<string>("ParametersJson")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parameters_json");
+
+                    b.Property<long>("SyncedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("synced_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_channel_templates");
+
+                    b.HasIndex("ChannelId", "Name", "Language")
+                        .IsUnique()
+                        .HasDatabaseName("ix_channel_templates_channel_id_name_language");
+
+                    b.ToTable("channel_templates", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Outbox.OutboxItem", b =>
                 {
                     b.Property<long>("Id")
@@ -1234,6 +1384,10 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("next_attempt_at");
 
+                    b.Property<long?>("ScheduledFor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scheduled_for");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("sent_at");
@@ -1260,6 +1414,177 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_outbox_state_next_attempt_at");
 
                     b.ToTable("outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Promises.PromiseRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AcknowledgementMessageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("acknowledgement_message_id");
+
+                    b.Property<int>("AgreementVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("agreement_version");
+
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("answered_at");
+
+                    b.Property<long?>("AnsweredByMessageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("answered_by_message_id");
+
+                    b.Property<int>("CalendarVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("calendar_version");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("ChannelKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel_kind");
+
+                    b.Property<long>("ClientId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("ClientTimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_time_zone");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_at");
+
+                    b.Property<long?>("ClosedByMemberId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_by_member_id");
+
+                    b.Property<long>("ConversationId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("due_at");
+
+                    b.Property<long?>("HandedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("handed_at");
+
+                    b.Property<long?>("HandedToMemberId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("handed_to_member_id");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<long>("MadeAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("made_at");
+
+                    b.Property<long>("MessageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("message_id");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.Property<long?>("SnoozedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("snoozed_until");
+
+                    b.Property<string>("Urgency")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("urgency");
+
+                    b.Property<string>("UrgencyMarker")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("urgency_marker");
+
+                    b.Property<string>("UrgencyReason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("urgency_reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_promises");
+
+                    b.HasIndex("AcknowledgementMessageId")
+                        .HasDatabaseName("ix_promises_acknowledgement_message_id");
+
+                    b.HasIndex("ConversationId")
+                        .HasDatabaseName("ix_promises_conversation_id");
+
+                    b.HasIndex("HandedToMemberId")
+                        .HasDatabaseName("ix_promises_handed_to_member_id");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_promises_message_id");
+
+                    b.HasIndex("ClientId", "ReceivedAt")
+                        .HasDatabaseName("ix_promises_client_id_received_at");
+
+                    b.HasIndex("AnsweredAt", "ClosedAt", "DueAt")
+                        .HasDatabaseName("ix_promises_answered_at_closed_at_due_at");
+
+                    b.ToTable("promises", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Promises.UrgencyMarkerListRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<string>("MarkersJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("markers_json");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("WorkspaceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_urgency_markers");
+
+                    b.HasIndex("WorkspaceId", "Language")
+                        .IsUnique()
+                        .HasDatabaseName("ix_urgency_markers_workspace_id_language");
+
+                    b.ToTable("urgency_markers", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<long>", b =>
@@ -1571,6 +1896,22 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasConstraintName("fk_invitations_workspaces_workspace_id");
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Acknowledgements.AcknowledgementRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_acknowledgements_messages_message_id");
+
+                    b.HasOne("Liaison.Core.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("OutboundMessageId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_acknowledgements_messages_outbound_message_id");
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Agreements.AgreementTemplateRecord", b =>
                 {
                     b.HasOne("Liaison.Core.Workspaces.Member", null)
@@ -1692,6 +2033,16 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasConstraintName("fk_message_events_messages_message_id");
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Outbox.ChannelTemplateRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_channel_templates_channels_channel_id");
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Outbox.OutboxItem", b =>
                 {
                     b.HasOne("Liaison.Core.Channels.Channel", null)
@@ -1707,6 +2058,39 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_outbox_messages_message_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Promises.PromiseRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_promises_clients_client_id");
+
+                    b.HasOne("Liaison.Core.Workspaces.Member", null)
+                        .WithMany()
+                        .HasForeignKey("HandedToMemberId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_promises_members_handed_to_member_id");
+
+                    b.HasOne("Liaison.Core.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_promises_messages_message_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Promises.UrgencyMarkerListRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_urgency_markers_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<long>", b =>

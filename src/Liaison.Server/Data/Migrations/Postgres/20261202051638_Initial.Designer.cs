@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Liaison.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLiaisonDb))]
-    [Migration("20261202033236_Promises")]
-    partial class Promises
+    [Migration("20261202051638_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -843,6 +843,87 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Acknowledgements.AcknowledgementRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("channel_id");
+
+                    b.Property<long>("ClientId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("ConversationId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<Instant>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Instant?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Instant?>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<Instant?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long>("MessageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("message_id");
+
+                    b.Property<long?>("OutboundMessageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("outbound_message_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("sender");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_acknowledgements");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_acknowledgements_message_id");
+
+                    b.HasIndex("OutboundMessageId")
+                        .HasDatabaseName("ix_acknowledgements_outbound_message_id");
+
+                    b.HasIndex("ClientId", "DecidedAt")
+                        .HasDatabaseName("ix_acknowledgements_client_id_decided_at");
+
+                    b.HasIndex("State", "DueAt")
+                        .HasDatabaseName("ix_acknowledgements_state_due_at");
+
+                    b.ToTable("acknowledgements", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Agreements.AgreementTemplateRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1237,6 +1318,67 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.ToTable("message_events", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Outbox.ChannelTemplateRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("category");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("NamedParameters")
+                        .HasColumnType("boolean")
+                        .HasColumnName("named_parameters");
+
+                    b.Property<string>("ParametersJson")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("parameters_json");
+
+                    b.Property<Instant>("SyncedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("synced_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_channel_templates");
+
+                    b.HasIndex("ChannelId", "Name", "Language")
+                        .IsUnique()
+                        .HasDatabaseName("ix_channel_templates_channel_id_name_language");
+
+                    b.ToTable("channel_templates", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Outbox.OutboxItem", b =>
                 {
                     b.Property<long>("Id")
@@ -1262,6 +1404,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.Property<Instant>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<int>("Deferrals")
+                        .HasColumnType("integer")
+                        .HasColumnName("deferrals");
 
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(200)
@@ -1289,6 +1435,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.Property<Instant?>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
+
+                    b.Property<Instant?>("ScheduledFor")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scheduled_for");
 
                     b.Property<Instant?>("SentAt")
                         .HasColumnType("timestamp with time zone")
@@ -1808,6 +1958,22 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasConstraintName("fk_invitations_workspaces_workspace_id");
                 });
 
+            modelBuilder.Entity("Liaison.Server.Features.Acknowledgements.AcknowledgementRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_acknowledgements_messages_message_id");
+
+                    b.HasOne("Liaison.Core.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("OutboundMessageId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_acknowledgements_messages_outbound_message_id");
+                });
+
             modelBuilder.Entity("Liaison.Server.Features.Agreements.AgreementTemplateRecord", b =>
                 {
                     b.HasOne("Liaison.Core.Workspaces.Member", null)
@@ -1927,6 +2093,16 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_message_events_messages_message_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Features.Outbox.ChannelTemplateRecord", b =>
+                {
+                    b.HasOne("Liaison.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_channel_templates_channels_channel_id");
                 });
 
             modelBuilder.Entity("Liaison.Server.Features.Outbox.OutboxItem", b =>
