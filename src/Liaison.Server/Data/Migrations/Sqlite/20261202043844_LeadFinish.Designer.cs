@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Liaison.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLiaisonDb))]
-    [Migration("20261202040416_OutboxDeferrals")]
-    partial class OutboxDeferrals
+    [Migration("20261202043844_LeadFinish")]
+    partial class LeadFinish
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -984,6 +984,14 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("effective_from");
 
+                    b.Property<long?>("MemberId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("member_id");
+
+                    b.Property<long>("Scope")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scope");
+
                     b.Property<int>("Version")
                         .HasColumnType("INTEGER")
                         .HasColumnName("version");
@@ -998,9 +1006,12 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     b.HasIndex("CreatedByMemberId")
                         .HasDatabaseName("ix_calendar_versions_created_by_member_id");
 
-                    b.HasIndex("WorkspaceId", "Version")
+                    b.HasIndex("MemberId")
+                        .HasDatabaseName("ix_calendar_versions_member_id");
+
+                    b.HasIndex("WorkspaceId", "Scope", "Version")
                         .IsUnique()
-                        .HasDatabaseName("ix_calendar_versions_workspace_id_version");
+                        .HasDatabaseName("ix_calendar_versions_workspace_id_scope_version");
 
                     b.ToTable("calendar_versions", (string)null);
                 });
@@ -1627,6 +1638,12 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasForeignKey("CreatedByMemberId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_calendar_versions_members_created_by_member_id");
+
+                    b.HasOne("Liaison.Core.Workspaces.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_calendar_versions_members_member_id");
 
                     b.HasOne("Liaison.Core.Workspaces.Workspace", null)
                         .WithMany()
