@@ -93,7 +93,7 @@ public partial class CalendarApiTest
         await app.WithDb(async d =>
         {
             var workspaceId = await d.Clients.Where(c => c.Id == clientId).Select(c => c.WorkspaceId).SingleAsync();
-            d.CalendarVersions.Add(new CalendarVersionRecord(workspaceId, stored, stored.EffectiveFrom, null));
+            d.CalendarVersions.Add(new CalendarVersionRecord(workspaceId, null, stored, stored.EffectiveFrom, null));
             return await d.SaveChangesAsync();
         });
         var problem = await (await api.GetAsync($"/api/clients/{clientId}/promise-preview?receivedAt=2027-01-12T08:30:00Z&channel=email&urgency=normal")).Json(HttpStatusCode.BadRequest);

@@ -147,7 +147,7 @@ public sealed class AcknowledgementWorker(
         // The promise's own terms, counted under the versions in force when the message arrived.
         var promise = stored.Terms;
         var document = (await ClientAgreements.InForceAtAsync(db, clientId, promise.Received, now, ct))!;
-        var calendar = await WorkspaceCalendars.InForceAtAsync(db, client.WorkspaceId, promise.Received, ct);
+        var calendar = await WorkspaceCalendars.InForceAtAsync(db, client.WorkspaceId, document.Terms.ResponsibleMemberId, promise.Received, ct);
         var agreement = document.Terms;
         var ourHours = new WorkingCalendar(DateTimeZoneProviders.Tzdb[calendar.TimeZone], calendar.WorkingHours, calendar.DaysOff);
 

@@ -155,7 +155,7 @@ public static class ClientAgreements
         var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, ct);
         if (client is null) return null;
         var document = await InForceAtAsync(db, client, received, now, ct);
-        var calendar = await WorkspaceCalendars.InForceAtAsync(db, client.WorkspaceId, received, ct);
+        var calendar = await WorkspaceCalendars.InForceAtAsync(db, client.WorkspaceId, document.Terms.ResponsibleMemberId, received, ct);
         return PromisePreview.For(document, calendar, received, channel ?? document.Terms.Channels.Preferred, urgency);
     }
 
@@ -165,7 +165,7 @@ public static class ClientAgreements
         var current = await CurrentAsync(db, clientId, now, ct);
         if (current is null) return null;
         var workspaceId = await db.Clients.Where(c => c.Id == clientId).Select(c => c.WorkspaceId).FirstAsync(ct);
-        var calendar = await WorkspaceCalendars.InForceAtAsync(db, workspaceId, now, ct);
+        var calendar = await WorkspaceCalendars.InForceAtAsync(db, workspaceId, current.Terms.ResponsibleMemberId, now, ct);
         var responsible = await ResponsibleNameAsync(db, clientId, current.Terms.ResponsibleMemberId, ct);
         return WorkingTogetherView.For(current.Terms, calendar, responsible, now);
     }

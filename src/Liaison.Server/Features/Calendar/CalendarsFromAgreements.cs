@@ -34,7 +34,7 @@ public static class CalendarsFromAgreements
         foreach (var workspaceId in without)
         {
             if (await FromStoredAgreementsAsync(db, workspaceId, ct) is not { } calendar) continue;
-            db.CalendarVersions.Add(new CalendarVersionRecord(workspaceId, calendar with { Version = 1, EffectiveFrom = Instant.FromUnixTimeTicks(0) }, now, null));
+            db.CalendarVersions.Add(new CalendarVersionRecord(workspaceId, null, calendar with { Version = 1, EffectiveFrom = Instant.FromUnixTimeTicks(0) }, now, null));
             moved++;
         }
         if (moved > 0) await db.SaveChangesAsync(ct);

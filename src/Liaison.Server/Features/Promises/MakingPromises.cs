@@ -20,7 +20,7 @@ public static class MakingPromises
     /// <summary>
     /// A promise for each of <paramref name="messages"/> (tracked, saved, placed with a client) that is
     /// a live inbound message needing an answer and has none yet. Each is counted under the client's
-    /// agreement version and the workspace's calendar version in force when it arrived
+    /// agreement version and the calendar version (the responsible member's own, else the workspace's) in force when it arrived
     /// (<see cref="ClientAgreements.InForceAtAsync(LiaisonDb, long, Instant, Instant, CancellationToken)"/>,
     /// <see cref="WorkspaceCalendars.InForceAtAsync"/>, as the promise preview is). Backfill never gets one.
     /// </summary>
@@ -67,7 +67,8 @@ public static class MakingPromises
         long clientId, long workspaceId, Instant received, Instant now, CancellationToken ct)
     {
         var agreement = (await ClientAgreements.InForceAtAsync(db, clientId, received, now, ct))!.Terms;
-        var calendar = await WorkspaceCalendars.InForceAtAsync(db, workspaceId, received, ct);
+        // The responsible person's own calendar where they keep one, else the workspace's.
+        var calendar = await WorkspaceCalendars.InForceAtAsync(db, workspaceId, agreement.ResponsibleMemberId, received, ct);
         var key = (clientId, agreement.Version, calendar.Version);
         if (!compiled.TryGetValue(key, out var schedule)) compiled[key] = schedule = new PromiseSchedule(agreement, calendar);
         return schedule;

@@ -85,7 +85,7 @@ public static class PromiseBook
                     || db.Set<Attachments.PendingAttachment>().Any(a => a.MessageId == x.m.Id && a.ContentType.StartsWith("audio/")),
             })
             .ToListAsync(ct);
-        var ourZone = (await Calendar.WorkspaceCalendars.InForceAtAsync(db, workspaceId, now, ct)).TimeZone;
+        var ourZone = (await Calendar.WorkspaceCalendars.InForceAtAsync(db, workspaceId, scope.MemberId, now, ct)).TimeZone;
         // Take() before the joins keeps the query's order only by luck of the plan: order again here.
         return rows.OrderBy(r => r.Promise.DueAt).ThenBy(r => r.Promise.ReceivedAt).ThenBy(r => r.Promise.Id)
             .Select(r => new QueueItem(PromiseView.From(r.Promise, now), Core.Text.TextSafety.Shown(r.Client), r.From is null ? null : Core.Text.TextSafety.Shown(r.From),

@@ -51,7 +51,7 @@ public static class PromisesApi
             ActAsync(db, user, id, clock.GetCurrentInstant(), live, (p, now) => { p.CloseAsNoAnswerNeeded(user.MemberId(), now); return Task.CompletedTask; }, ct))
             .WithDescription("The message needs no answer: it leaves the queue and counts neither kept nor broken.");
         promises.MapPost("/{id:long}/snooze", (long id, SnoozeRequest? request, LiaisonDb db, ClaimsPrincipal user, IClock clock, LiveUpdates live, CancellationToken ct) =>
-            ActAsync(db, user, id, clock.GetCurrentInstant(), live, async (p, now) => p.Snooze(await SnoozeEndAsync(db, user.WorkspaceId(), request?.Until, now, ct), now), ct))
+            ActAsync(db, user, id, clock.GetCurrentInstant(), live, async (p, now) => p.Snooze(await SnoozeEndAsync(db, user.WorkspaceId(), user.MemberId(), request?.Until, now, ct), now), ct))
             .WithDescription("Out of the queue until the next check window (or 'until'). A new message from the client in the same conversation ends the snooze at once. The due time does not move.");
         promises.MapPost("/{id:long}/hand", (long id, HandRequest? request, LiaisonDb db, ClaimsPrincipal user, IClock clock, LiveUpdates live, CancellationToken ct) =>
             ActAsync(db, user, id, clock.GetCurrentInstant(), live, async (p, now) => p.HandTo(await HandeeAsync(db, user, p, request?.MemberId, ct), now), ct))
@@ -81,7 +81,8 @@ public static class PromisesApi
 
     public static async Task<QueueView> QueueAsync(LiaisonDb db, PromiseScope scope, long workspaceId, Instant now, int limit, bool withSnoozed, CancellationToken ct)
     {
-        var calendar = await WorkspaceCalendars.InForceAtAsync(db, workspaceId, now, ct);
+        // The viewer's own check windows: a member who keeps their own calendar works by it.
+        var calendar = await WorkspaceCalendars.InForceAtAsync(db, workspaceId, scope.MemberId, now, ct);
         var session = FocusMode.At(WindowsOf(calendar), now);
         var (waiting, urgent) = await PromiseBook.WaitingAsync(db, scope, now, ct);
         var digest = session is { IsOpen: true, DigestSince: { } since } ? await DigestAsync(db, scope, since, now, ct) : null;
@@ -122,10 +123,11 @@ public static class PromisesApi
         new(DateTimeZoneProviders.Tzdb[calendar.TimeZone], calendar.CheckWindows, calendar.DaysOff);
 
     /// <summary>The end of a snooze: the time asked for, else the next check window after now.</summary>
-    public static async Task<Instant> SnoozeEndAsync(LiaisonDb db, long workspaceId, string? until, Instant now, CancellationToken ct)
+    /// <param name="memberId">who snoozes it: until their next check window (their own calendar's where they keep one).</param>
+    public static async Task<Instant> SnoozeEndAsync(LiaisonDb db, long workspaceId, long? memberId, string? until, Instant now, CancellationToken ct)
     {
         if (!string.IsNullOrWhiteSpace(until)) return RequestValues.Instant(until, "until");
-        var calendar = await WorkspaceCalendars.InForceAtAsync(db, workspaceId, now, ct);
+        var calendar = await WorkspaceCalendars.InForceAtAsync(db, workspaceId, memberId, now, ct);
         return WindowsOf(calendar).NextAtOrAfter(now + Duration.FromSeconds(1))
             ?? throw new DomainRuleException("promise.snooze.noWindow", "The calendar has no check windows to snooze until; name the time with 'until'.", "until");
     }

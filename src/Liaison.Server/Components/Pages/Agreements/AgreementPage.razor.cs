@@ -16,7 +16,7 @@ namespace Liaison.Server.Components.Pages.Agreements;
 /// <summary>
 /// The editor for one client's working agreement. Reads and saves through
 /// <see cref="ClientAgreements"/>, the same use cases the REST API calls; the preview uses
-/// <see cref="PromisePreview"/> on the unsaved draft and the workspace's calendar in force now.
+/// <see cref="PromisePreview"/> on the unsaved draft and the calendar in force now (the responsible person's own, else the workspace's).
 /// </summary>
 public partial class AgreementPage
 {
@@ -41,8 +41,9 @@ public partial class AgreementPage
         await using var db = await Dbs.CreateDbContextAsync();
         var client = await db.Clients.Where(c => c.Id == Id).Select(c => new { c.Name, c.WorkspaceId }).FirstOrDefaultAsync();
         clientName = client?.Name;
-        if (client is not null) calendar = (await WorkspaceCalendars.CurrentAsync(db, client.WorkspaceId, default)).Calendar;
         await LoadAsync(db);
+        // The responsible person's own calendar where they keep one: their clients' promises are counted in it.
+        if (client is not null) calendar = await WorkspaceCalendars.InForceAtAsync(db, client.WorkspaceId, view?.Terms.ResponsibleMemberId, Now, default);
     }
 
     private async Task LoadAsync(LiaisonDb db)

@@ -19,13 +19,19 @@ namespace Liaison.Server.Components.Pages.Calendar;
 /// The workspace's own calendar: our zone, working hours, check windows and days off, with national
 /// public holidays and .ics files as starting sets. Every member reads it; only the owner saves
 /// (through <see cref="WorkspaceCalendars"/>, the use cases the REST API calls; the API refuses
-/// anyone else too).
+/// anyone else too). With <c>?member=</c>, a member's own calendar, for one who works other hours:
+/// the owner or that member saves it.
 /// </summary>
 public partial class CalendarPage
 {
     private const long MaxIcsBytes = ICalendarDaysOff.MaxTextLength;
 
     [CascadingParameter] private Task<AuthenticationState>? Auth { get; set; }
+    [SupplyParameterFromQuery(Name = "member")] public long? Member { get; set; }
+
+    /// <summary>Whose calendars this visitor may open: the workspace's, and every member's for the owner, their own for a team member.</summary>
+    private List<(long Id, string Name)> members = [];
+    private bool CanEdit => isOwner || (Member is { } id && id == memberId);
 
     private long workspaceId;
     private long? memberId;
@@ -46,15 +52,30 @@ public partial class CalendarPage
         memberId = user.MemberId();
         isOwner = user.IsInRole(nameof(MemberRole.Owner));
         await using var db = await Dbs.CreateDbContextAsync();
+        var all = await db.Members.AsNoTracking().Where(m => m.WorkspaceId == workspaceId).OrderBy(m => m.Id).Select(m => new { m.Id, m.DisplayName }).ToListAsync();
+        members = all.Where(m => isOwner || m.Id == memberId).Select(m => (m.Id, m.DisplayName)).ToList();
+        if (Member is { } asked && !members.Any(m => m.Id == asked)) Member = null;
         await LoadAsync(db);
         year = Now.InZone(Zone).Year;
     }
 
     private async Task LoadAsync(LiaisonDb db)
     {
-        view = await WorkspaceCalendars.CurrentAsync(db, workspaceId, default);
+        view = await WorkspaceCalendars.CurrentAsync(db, workspaceId, Member, default);
         draft = CalendarDraft.From(view.Calendar);
     }
+
+    private async Task ShowAsync(ChangeEventArgs e)
+    {
+        Member = long.TryParse(e.Value?.ToString(), out var id) && id > 0 ? id : null;
+        errors.Clear();
+        saved = false;
+        Navigation.NavigateTo(Member is { } m ? $"/calendar?member={m}" : "/calendar", replace: true);
+        await using var db = await Dbs.CreateDbContextAsync();
+        await LoadAsync(db);
+    }
+
+    private string Whose => Member is { } id ? members.FirstOrDefault(m => m.Id == id).Name ?? "" : "";
 
     private void Changed() => saved = false;
 
@@ -107,7 +128,7 @@ public partial class CalendarPage
 
     private async Task SaveAsync()
     {
-        if (draft is null || !isOwner) return;
+        if (draft is null || !CanEdit) return;
         errors.Clear();
         suggestions.Clear();
         saved = false;
@@ -115,7 +136,7 @@ public partial class CalendarPage
         try
         {
             await using var db = await Dbs.CreateDbContextAsync();
-            await WorkspaceCalendars.SaveAsync(db, workspaceId, draft.ToCalendar(), memberId, Now, default);
+            await WorkspaceCalendars.SaveAsync(db, workspaceId, Member, draft.ToCalendar(), memberId, Now, default);
             await LoadAsync(db);
             saved = true;
         }

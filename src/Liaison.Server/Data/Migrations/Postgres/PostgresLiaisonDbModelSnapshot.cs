@@ -1116,6 +1116,14 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("effective_from");
 
+                    b.Property<long?>("MemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("member_id");
+
+                    b.Property<long>("Scope")
+                        .HasColumnType("bigint")
+                        .HasColumnName("scope");
+
                     b.Property<int>("Version")
                         .HasColumnType("integer")
                         .HasColumnName("version");
@@ -1130,9 +1138,12 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     b.HasIndex("CreatedByMemberId")
                         .HasDatabaseName("ix_calendar_versions_created_by_member_id");
 
-                    b.HasIndex("WorkspaceId", "Version")
+                    b.HasIndex("MemberId")
+                        .HasDatabaseName("ix_calendar_versions_member_id");
+
+                    b.HasIndex("WorkspaceId", "Scope", "Version")
                         .IsUnique()
-                        .HasDatabaseName("ix_calendar_versions_workspace_id_version");
+                        .HasDatabaseName("ix_calendar_versions_workspace_id_scope_version");
 
                     b.ToTable("calendar_versions", (string)null);
                 });
@@ -2027,6 +2038,12 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasForeignKey("CreatedByMemberId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_calendar_versions_members_created_by_member_id");
+
+                    b.HasOne("Liaison.Core.Workspaces.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_calendar_versions_members_member_id");
 
                     b.HasOne("Liaison.Core.Workspaces.Workspace", null)
                         .WithMany()

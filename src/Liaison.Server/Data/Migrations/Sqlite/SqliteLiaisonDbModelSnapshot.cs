@@ -1072,6 +1072,14 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("effective_from");
 
+                    b.Property<long?>("MemberId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("member_id");
+
+                    b.Property<long>("Scope")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scope");
+
                     b.Property<int>("Version")
                         .HasColumnType("INTEGER")
                         .HasColumnName("version");
@@ -1086,9 +1094,12 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     b.HasIndex("CreatedByMemberId")
                         .HasDatabaseName("ix_calendar_versions_created_by_member_id");
 
-                    b.HasIndex("WorkspaceId", "Version")
+                    b.HasIndex("MemberId")
+                        .HasDatabaseName("ix_calendar_versions_member_id");
+
+                    b.HasIndex("WorkspaceId", "Scope", "Version")
                         .IsUnique()
-                        .HasDatabaseName("ix_calendar_versions_workspace_id_version");
+                        .HasDatabaseName("ix_calendar_versions_workspace_id_scope_version");
 
                     b.ToTable("calendar_versions", (string)null);
                 });
@@ -1965,6 +1976,12 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasForeignKey("CreatedByMemberId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_calendar_versions_members_created_by_member_id");
+
+                    b.HasOne("Liaison.Core.Workspaces.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_calendar_versions_members_member_id");
 
                     b.HasOne("Liaison.Core.Workspaces.Workspace", null)
                         .WithMany()

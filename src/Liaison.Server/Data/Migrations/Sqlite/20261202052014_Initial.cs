@@ -435,6 +435,8 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                     id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
                     workspace_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    member_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    scope = table.Column<long>(type: "INTEGER", nullable: false),
                     version = table.Column<int>(type: "INTEGER", nullable: false),
                     effective_from = table.Column<long>(type: "INTEGER", nullable: false),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
@@ -450,6 +452,12 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         principalTable: "members",
                         principalColumn: "id",
                         onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "fk_calendar_versions_members_member_id",
+                        column: x => x.member_id,
+                        principalTable: "members",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
                         name: "fk_calendar_versions_workspaces_workspace_id",
                         column: x => x.workspace_id,
@@ -1042,9 +1050,14 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                 column: "created_by_member_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_calendar_versions_workspace_id_version",
+                name: "ix_calendar_versions_member_id",
                 table: "calendar_versions",
-                columns: new[] { "workspace_id", "version" },
+                column: "member_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_calendar_versions_workspace_id_scope_version",
+                table: "calendar_versions",
+                columns: new[] { "workspace_id", "scope", "version" },
                 unique: true);
 
             migrationBuilder.CreateIndex(

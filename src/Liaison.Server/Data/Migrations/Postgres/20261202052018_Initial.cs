@@ -437,6 +437,8 @@ namespace Liaison.Server.Data.Migrations.Postgres
                     id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     workspace_id = table.Column<long>(type: "bigint", nullable: false),
+                    member_id = table.Column<long>(type: "bigint", nullable: true),
+                    scope = table.Column<long>(type: "bigint", nullable: false),
                     version = table.Column<int>(type: "integer", nullable: false),
                     effective_from = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
                     created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
@@ -452,6 +454,12 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         principalTable: "members",
                         principalColumn: "id",
                         onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "fk_calendar_versions_members_member_id",
+                        column: x => x.member_id,
+                        principalTable: "members",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
                         name: "fk_calendar_versions_workspaces_workspace_id",
                         column: x => x.workspace_id,
@@ -1044,9 +1052,14 @@ namespace Liaison.Server.Data.Migrations.Postgres
                 column: "created_by_member_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_calendar_versions_workspace_id_version",
+                name: "ix_calendar_versions_member_id",
                 table: "calendar_versions",
-                columns: new[] { "workspace_id", "version" },
+                column: "member_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_calendar_versions_workspace_id_scope_version",
+                table: "calendar_versions",
+                columns: new[] { "workspace_id", "scope", "version" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
