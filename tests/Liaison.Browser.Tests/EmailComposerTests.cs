@@ -31,11 +31,11 @@ public sealed class EmailComposerTests(SetUpLiaisonApp app) : IClassFixture<SetU
         var composer = page.GetByTestId("composer");
         await Expect(composer).ToBeVisibleAsync();
         await composer.GetByTestId("composer-text").FillAsync("The signed contract is attached.");
-        await composer.GetByTestId("composer-send").ClickAsync();
+        await ComposerSteps.SendNowAsync(composer);
         await Expect(composer.GetByText("An e-mail needs a subject.")).ToBeVisibleAsync();
 
         await composer.GetByTestId("composer-subject").FillAsync("Contract, signed");
-        await composer.GetByTestId("composer-send").ClickAsync();
+        await ComposerSteps.SendNowAsync(composer);
         await Expect(composer).ToHaveCountAsync(0);
 
         var item = page.GetByTestId("timeline-item").Filter(new() { HasText = "Contract, signed" });
@@ -58,7 +58,7 @@ public sealed class EmailComposerTests(SetUpLiaisonApp app) : IClassFixture<SetU
         await received.GetByTestId("reply").ClickAsync();
         await Expect(composer.GetByTestId("composer-subject")).ToHaveValueAsync("Re: Draft contract");
         await composer.GetByTestId("composer-text").FillAsync("Clause 4 is fine.");
-        await composer.GetByTestId("composer-send").ClickAsync();
+        await ComposerSteps.SendNowAsync(composer);
         var reply = page.GetByTestId("timeline-item").Filter(new() { HasText = "Clause 4 is fine." });
         await Expect(reply).ToHaveAttributeAsync("data-side", "out");
         await Expect(reply.GetByTestId("outbox-status")).ToHaveAttributeAsync("data-state", "failed", new() { Timeout = 15_000 });

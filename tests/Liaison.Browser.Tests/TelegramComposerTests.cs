@@ -53,7 +53,7 @@ public sealed class TelegramComposerTests(TelegramLiaisonApp app) : IClassFixtur
         await Expect(composer.GetByTestId("composer-subject")).ToHaveCountAsync(0);
         await composer.GetByTestId("composer-text").FillAsync("Tak, czwartek 10:00 pasuje.");
         await Screens.CaptureAsync(page, "client-telegram-reply-composer");
-        await composer.GetByTestId("composer-send").ClickAsync();
+        await ComposerSteps.SendNowAsync(composer);
         await Expect(composer).ToHaveCountAsync(0);
 
         var reply = page.GetByTestId("timeline-item").Filter(new() { HasText = "czwartek 10:00 pasuje" });

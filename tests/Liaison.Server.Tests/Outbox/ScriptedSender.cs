@@ -41,18 +41,7 @@ public sealed class ScriptedSender(Func<OutboundDraft, int, CancellationToken, T
     {
         var app = new LiaisonApp(db, services =>
         {
-            // In place of the channel's own sender, which would call the Graph API.
-            foreach (var real in services.Where(d => d.ServiceType == typeof(IChannelSender) && d.ImplementationType == typeof(Liaison.Channels.WhatsApp.WhatsAppSender)).ToList())
-                services.Remove(real);
-            services.AddSingleton<IChannelSender>(sender);
-            // A messenger without WhatsApp's 24-hour window: these tests are about the outbox, and write to contacts who never wrote first.
-            var whatsApp = Liaison.Channels.WhatsApp.WhatsAppDescriptor.Instance;
-            services.AddSingleton(new ChannelDescriptor(ChannelKind.WhatsApp, whatsApp.Look)
-            {
-                Uses = whatsApp.Uses, Order = whatsApp.Order, Addresses = whatsApp.Addresses, SamePersonAs = whatsApp.SamePersonAs,
-                Threads = whatsApp.Threads, Receives = whatsApp.Receives, Settings = whatsApp.Settings,
-                Capabilities = whatsApp.Capabilities with { ReplyWindow = null, Templates = false },
-            });
+            SendThrough(services, sender);
             more?.Invoke(services);
         }, clock);
         await app.StartAsync();
@@ -60,6 +49,25 @@ public sealed class ScriptedSender(Func<OutboundDraft, int, CancellationToken, T
         var clientId = await ClientsApiTest.NewClient(api, ApiCalls.Unique("Lanes "));
         await ClientsApiTest.NewContact(api, clientId, "Wiktor WhatsApp", ("whatsapp", "+48 600 500 600"));
         return (app, api, clientId);
+    }
+
+    /// <summary>
+    /// Test services: WhatsApp channels send through <paramref name="sender"/> in place of the
+    /// channel's own sender (which would call the Graph API), and have no 24-hour window (these tests
+    /// are about the outbox and promises, and write to contacts who never wrote first).
+    /// </summary>
+    public static void SendThrough(IServiceCollection services, ScriptedSender sender)
+    {
+        foreach (var real in services.Where(d => d.ServiceType == typeof(IChannelSender) && d.ImplementationType == typeof(Liaison.Channels.WhatsApp.WhatsAppSender)).ToList())
+            services.Remove(real);
+        services.AddSingleton<IChannelSender>(sender);
+        var whatsApp = Liaison.Channels.WhatsApp.WhatsAppDescriptor.Instance;
+        services.AddSingleton(new ChannelDescriptor(ChannelKind.WhatsApp, whatsApp.Look)
+        {
+            Uses = whatsApp.Uses, Order = whatsApp.Order, Addresses = whatsApp.Addresses, SamePersonAs = whatsApp.SamePersonAs,
+            Threads = whatsApp.Threads, Receives = whatsApp.Receives, Settings = whatsApp.Settings,
+            Capabilities = whatsApp.Capabilities with { ReplyWindow = null, Templates = false },
+        });
     }
 
     public static async Task<long> ConnectAsync(LiaisonApp app) => (await WhatsAppChannel.ConnectAsync(app)).Id;

@@ -33,7 +33,7 @@ public sealed class PromiseWorld : IAsyncDisposable
     public static async Task<PromiseWorld> StartAsync(DatabaseProvider db, Instant at)
     {
         var sender = new ScriptedSender((draft, _, _) => ScriptedSender.Accept(draft));
-        var app = new LiaisonApp(db, s => s.AddSingleton<IChannelSender>(sender), AppClock.Stopped);
+        var app = new LiaisonApp(db, s => ScriptedSender.SendThrough(s, sender), AppClock.Stopped);
         app.Time.SetUtcNow(at.ToDateTimeOffset());
         await app.StartAsync();
         return new PromiseWorld(app, sender, await ScriptedSender.ConnectAsync(app));
