@@ -59,7 +59,13 @@ public sealed record AcknowledgementTemplate(string Language, string Text, strin
     internal static string Fill(string text, Func<string, string> values)
     {
         var sb = new StringBuilder(text.Length + 64);
-        Walk(text, "", literal => sb.Append(literal), name => sb.Append(values(name)));
+        Walk(text, "", literal =>
+        {
+            // A value that ends in an abbreviation's full stop (Bulgarian "17:30 ч.") followed by the
+            // sentence's own full stop would read "ч.."; one full stop ends both.
+            if (literal.StartsWith('.') && sb.Length > 0 && sb[^1] == '.') literal = literal[1..];
+            sb.Append(literal);
+        }, name => sb.Append(values(name)));
         return sb.ToString();
     }
 

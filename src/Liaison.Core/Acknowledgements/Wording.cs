@@ -30,14 +30,16 @@ public enum CountedUnit
 public sealed class Wording
 {
     private readonly string[] _on;        // "on Monday", Monday first
+    private readonly string[] _every;     // "every Monday", Monday first
     private readonly string[] _weekdays;  // nominative, Monday first
     private readonly string[] _months;    // the form used after a day number: "3 marca", "3 март"
     private readonly Func<CountedUnit, decimal, string> _unit;
 
-    private Wording(string language, string[] on, string[] weekdays, string[] months, string today, string tomorrow, Func<CountedUnit, decimal, string> unit)
+    private Wording(string language, string[] on, string[] every, string[] weekdays, string[] months, string today, string tomorrow, Func<CountedUnit, decimal, string> unit)
     {
         Language = language;
         _on = on;
+        _every = every;
         _weekdays = weekdays;
         _months = months;
         Today = today;
@@ -61,6 +63,9 @@ public sealed class Wording
 
     /// <summary>"on Monday", "w poniedziałek", "во вторник", "във вторник".</summary>
     public string OnWeekday(IsoDayOfWeek day) => _on[(int)day - 1];
+
+    /// <summary>"every Monday", "w każdą środę", "каждую пятницу", "всеки петък": the gender of the weekday decides the form.</summary>
+    public string EveryWeekday(IsoDayOfWeek day) => _every[(int)day - 1];
 
     /// <summary>The weekday's name, capitalised, for the start of a line ("Poniedziałek").</summary>
     public string WeekdayTitle(IsoDayOfWeek day) => Capitalise(_weekdays[(int)day - 1]);
@@ -103,6 +108,7 @@ public sealed class Wording
 
     public static Wording English { get; } = new("en",
         ["on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "on Saturday", "on Sunday"],
+        ["every Monday", "every Tuesday", "every Wednesday", "every Thursday", "every Friday", "every Saturday", "every Sunday"],
         ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
         ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
         "today", "tomorrow",
@@ -118,6 +124,7 @@ public sealed class Wording
 
     public static Wording Polish { get; } = new("pl",
         ["w poniedziałek", "we wtorek", "w środę", "w czwartek", "w piątek", "w sobotę", "w niedzielę"],
+        ["w każdy poniedziałek", "w każdy wtorek", "w każdą środę", "w każdy czwartek", "w każdy piątek", "w każdą sobotę", "w każdą niedzielę"],
         ["poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"],
         ["stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września", "października", "listopada", "grudnia"],
         "dziś", "jutro",
@@ -135,6 +142,7 @@ public sealed class Wording
 
     public static Wording Russian { get; } = new("ru",
         ["в понедельник", "во вторник", "в среду", "в четверг", "в пятницу", "в субботу", "в воскресенье"],
+        ["каждый понедельник", "каждый вторник", "каждую среду", "каждый четверг", "каждую пятницу", "каждую субботу", "каждое воскресенье"],
         ["понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"],
         ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"],
         "сегодня", "завтра",
@@ -152,6 +160,7 @@ public sealed class Wording
 
     public static Wording Bulgarian { get; } = new("bg",
         ["в понеделник", "във вторник", "в сряда", "в четвъртък", "в петък", "в събота", "в неделя"],
+        ["всеки понеделник", "всеки вторник", "всяка сряда", "всеки четвъртък", "всеки петък", "всяка събота", "всяка неделя"],
         ["понеделник", "вторник", "сряда", "четвъртък", "петък", "събота", "неделя"],
         ["януари", "февруари", "март", "април", "май", "юни", "юли", "август", "септември", "октомври", "ноември", "декември"],
         "днес", "утре",

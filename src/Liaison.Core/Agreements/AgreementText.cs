@@ -28,7 +28,6 @@ internal sealed class AgreementText(string language)
         ["roundTheClock"] = ["On duty 24/7", "Dyżur 24/7", "Дежурство 24/7", "Дежурство 24/7"],
         ["reports"] = ["Progress reports", "Raporty z postępów", "Отчёты о ходе работ", "Отчети за напредъка"],
         ["daily"] = ["Daily at", "Codziennie o", "Ежедневно в", "Всеки ден в"],
-        ["weekly"] = ["Weekly", "Co tydzień", "Еженедельно", "Всяка седмица"],
         ["at"] = ["at", "o", "в", "в"],
         ["and"] = ["and", "i", "и", "и"],
         ["stage"] = ["At each stage change", "Po każdej zmianie etapu", "При каждой смене этапа", "При всяка смяна на етапа"],
@@ -41,7 +40,10 @@ internal sealed class AgreementText(string language)
         ["files.Link"] = ["shared as links", "udostępniamy jako linki", "отправляем ссылками", "споделяме като връзки"],
         ["voice"] = ["Voice messages", "Wiadomości głosowe", "Голосовые сообщения", "Гласови съобщения"],
         ["voice.Accept"] = ["welcome", "przyjmujemy", "принимаем", "приемаме"],
-        ["voice.AskForWrittenSummary"] = ["we keep them and ask for a short written summary", "zachowujemy je i prosimy o krótkie podsumowanie na piśmie", "сохраняем и просим коротко изложить суть письменно", "запазваме ги и молим за кратко писмено резюме"],
+        ["voice.AskForWrittenSummary"] = ["welcome, with a short written summary", "przyjmujemy, z krótkim podsumowaniem na piśmie", "принимаем, с кратким изложением текстом", "приемаме, с кратко писмено резюме"],
+        // The document's line is a request to the client, not a description of what we do.
+        ["voiceLine.Accept"] = ["Voice messages are welcome", "Wiadomości głosowe przyjmujemy", "Голосовые сообщения принимаем", "Приемаме гласови съобщения"],
+        ["voiceLine.AskForWrittenSummary"] = ["Voice messages are welcome; please add a short written summary", "Wiadomości głosowe przyjmujemy. Prosimy też o krótkie podsumowanie na piśmie", "Голосовые сообщения принимаем. Просим кратко продублировать суть текстом", "Приемаме ги, но молим и за кратко писмено резюме"],
         ["none"] = ["none", "brak", "нет", "няма"],
         ["ourTimeZone"] = ["Our time zone", "Nasza strefa czasowa", "Наш часовой пояс", "Нашата часова зона"],
         ["clientTimeZone"] = ["Your time zone", "Państwa strefa czasowa", "Ваш часовой пояс", "Вашата часова зона"],
@@ -113,7 +115,7 @@ internal sealed class AgreementText(string language)
         var main = cadence.Frequency switch
         {
             ReportFrequency.Daily => $"{this["daily"]} {times}",
-            ReportFrequency.Weekly when cadence.Weekday is { } day => $"{this["weekly"]} {Words.OnWeekday(day)} {this["at"]} {times}",
+            ReportFrequency.Weekly when cadence.Weekday is { } day => $"{Capitalise(Words.EveryWeekday(day))} {this["at"]} {times}",
             _ => null,
         };
         if (cadence.AtEachStageChange) return main is null ? this["stage"] : $"{main}; {Lower(this["stage"])}";
@@ -124,7 +126,10 @@ internal sealed class AgreementText(string language)
     {
         var range = from == last
             ? $"{Words.WeekdayTitle(from.DayOfWeek)}, {Words.DayAndMonth(from, from.Year != today.Year)}"
-            : $"{Words.DayAndMonth(from, from.Year != last.Year || from.Year != today.Year)} – {Words.DayAndMonth(last, last.Year != today.Year || from.Year != last.Year)}";
+            : from.Year == last.Year && from.Month == last.Month
+                // "24–26 grudnia": within one month the month is named once.
+                ? $"{from.Day}–{Words.DayAndMonth(last, last.Year != today.Year)}"
+                : $"{Words.DayAndMonth(from, from.Year != last.Year || from.Year != today.Year)} – {Words.DayAndMonth(last, last.Year != today.Year || from.Year != last.Year)}";
         return off.Name is null ? range : $"{range} ({off.Name})";
     }
 

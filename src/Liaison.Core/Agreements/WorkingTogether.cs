@@ -44,7 +44,7 @@ public sealed record WorkingTogetherDocument(string Language, string Title, IRea
         sections.Add(new(t["daysOff"], DaysOffAhead(calendar, asOf, maxDaysOff, t)));
         sections.Add(new(t["responsible"], [responsiblePersonName]));
         sections.Add(new(t["files"], [AgreementText.Capitalise(t["files." + agreement.Files])]));
-        sections.Add(new(t["voice"], [AgreementText.Capitalise(t["voice." + agreement.VoiceMessages])]));
+        sections.Add(new(t["voice"], [t["voiceLine." + agreement.VoiceMessages]]));
         return new WorkingTogetherDocument(agreement.Language, t["title"], sections);
     }
 

@@ -150,4 +150,16 @@ public class AcknowledgementTests
         var icu = language == "bg" ? format.MonthNames : format.MonthGenitiveNames;
         for (var m = 1; m <= 12; m++) Assert.Equal(icu[m - 1], Wording.For(language).MonthAfterDay(m));
     }
+
+    [Fact]
+    public void Acknowledgement_BulgarianTimeEndsTheSentence_OneFullStop()
+    {
+        // The short text ends "{deadline}." and a Bulgarian time ends "ч.": never "ч..".
+        var agreement = Warsaw() with { ClientTimeZone = "Europe/Warsaw", Language = "bg" };
+        var received = At("Europe/Warsaw", "2025-03-07T19:30");
+        var promise = new PromiseSchedule(agreement, Ours()).PromiseFor(received, ChannelKind.Telegram, Urgency.Normal);
+        var text = Acknowledgement.Write(promise, agreement, Ours(), received);
+        Assert.EndsWith("до 13:00 ч.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("..", text, StringComparison.Ordinal);
+    }
 }

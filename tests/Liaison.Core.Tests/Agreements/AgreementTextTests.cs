@@ -31,11 +31,11 @@ public class AgreementTextTests
         Assert.Contains("Telegram: в течение 4 рабочих часов", text, StringComparison.Ordinal);
         Assert.Contains("Срочные: в течение 1 рабочего часа", text, StringComparison.Ordinal);
         Assert.Contains("Предпочтительный канал: Электронная почта — e-mail keeps decisions in writing", text, StringComparison.Ordinal);
-        Assert.Contains("Еженедельно в пятницу в 16:00; при каждой смене этапа", text, StringComparison.Ordinal);
-        Assert.Contains("4 августа – 15 августа (Urlop)", text, StringComparison.Ordinal);
-        Assert.Contains("24 декабря – 26 декабря", text, StringComparison.Ordinal);
+        Assert.Contains("Каждую пятницу в 16:00; при каждой смене этапа", text, StringComparison.Ordinal);
+        Assert.Contains("4–15 августа (Urlop)", text, StringComparison.Ordinal);
+        Assert.Contains("24–26 декабря", text, StringComparison.Ordinal);
         Assert.Contains("Анна Ковальская", text, StringComparison.Ordinal);
-        Assert.Contains("просим коротко изложить суть письменно", text, StringComparison.Ordinal);
+        Assert.Contains("Просим кратко продублировать суть текстом", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public class AgreementTextTests
         var text = WorkingTogetherDocument.For(Full("pl"), WithDaysOff, "Anna", new LocalDate(2025, 9, 1)).ToPlainText();
         Assert.StartsWith("Jak współpracujemy\n", text, StringComparison.Ordinal);
         Assert.Contains("  E-mail: w ciągu 1,5 dnia roboczego", text, StringComparison.Ordinal);
-        Assert.Contains("Co tydzień w piątek o 16:00", text, StringComparison.Ordinal);
+        Assert.Contains("W każdy piątek o 16:00", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Urlop", text, StringComparison.Ordinal); // the vacation is over by September
     }
 
@@ -107,5 +107,32 @@ public class AgreementTextTests
         Assert.Equal(2, version.Version);
         Assert.Equal("language", Assert.Single(changes).Field);
         Assert.Throws<AgreementRuleException>(() => history.Revise(history.Current, at));
+    }
+
+    [Theory]
+    [InlineData("en", "Every Friday at 16:00", "24–26 December", "Voice messages are welcome; please add a short written summary")]
+    [InlineData("pl", "W każdy piątek o 16:00", "24–26 grudnia", "Prosimy też o krótkie podsumowanie na piśmie")]
+    [InlineData("ru", "Каждую пятницу в 16:00", "24–26 декабря", "Просим кратко продублировать суть текстом")]
+    [InlineData("bg", "Всеки петък в 16:00 ч.", "24–26 декември", "Приемаме ги, но молим и за кратко писмено резюме")]
+    public void WorkingTogether_InEachLanguage_ReadsNaturally(string language, string weekly, string sameMonthRange, string voice)
+    {
+        var agreement = Full(language) with { VoiceMessages = VoiceMessagePolicy.AskForWrittenSummary };
+        var text = WorkingTogetherDocument.For(agreement, WithDaysOff, "Anna", new LocalDate(2025, 7, 1)).ToPlainText();
+        Assert.Contains(weekly, text, StringComparison.Ordinal);
+        Assert.Contains(sameMonthRange, text, StringComparison.Ordinal);
+        Assert.Contains(voice, text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("pl", IsoDayOfWeek.Wednesday, "W każdą środę o 16:00")]
+    [InlineData("pl", IsoDayOfWeek.Sunday, "W każdą niedzielę o 16:00")]
+    [InlineData("ru", IsoDayOfWeek.Monday, "Каждый понедельник в 16:00")]
+    [InlineData("ru", IsoDayOfWeek.Sunday, "Каждое воскресенье в 16:00")]
+    [InlineData("bg", IsoDayOfWeek.Saturday, "Всяка събота в 16:00 ч.")]
+    public void Reports_Weekly_WeekdayInItsGender(string language, IsoDayOfWeek day, string expected)
+    {
+        var agreement = Full(language) with { Reports = new ReportCadence(ReportFrequency.Weekly, [new LocalTime(16, 0)], day, AtEachStageChange: false) };
+        var text = WorkingTogetherDocument.For(agreement, WithDaysOff, "Anna", new LocalDate(2025, 7, 1)).ToPlainText();
+        Assert.Contains(expected, text, StringComparison.Ordinal);
     }
 }

@@ -69,9 +69,10 @@ public static class Times
         return parsed.Success ? parsed.Value.InZoneLeniently(zone).ToInstant() : null;
     }
 
+    /// <summary>Two letters for an avatar, from the name's own words: a legal form ("ООО", "sp. z o.o.") is skipped.</summary>
     public static string Initials(string name)
     {
-        var parts = name.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var parts = Liaison.Core.Clients.LegalForms.NameWords(name).Where(w => char.IsLetterOrDigit(w[0]));
         var letters = parts.Take(2).Select(p => char.ToUpperInvariant(p[0]));
         var text = string.Concat(letters);
         return text.Length == 0 ? "?" : text;
