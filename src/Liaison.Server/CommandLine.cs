@@ -19,13 +19,27 @@ public static class CommandLine
           Liaison.Server token create --name N [--owner-email E]
         """;
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "setup" or "token" or "help" or "--help";
+    private static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "setup", "token", "help", "--help", "-h" };
+
+    /// <summary>
+    /// True when the arguments name a command rather than configure the server: a first argument
+    /// that is a bare word ("setup", or a typo of it) is a command, since configuration arguments
+    /// are "--key value", "--key=value", "/key value" or "key=value". An unknown word must not start
+    /// the web server as if nothing was asked.
+    /// </summary>
+    public static bool IsCommand(string[] args) =>
+        args.Length > 0 && (Commands.Contains(args[0]) || (!args[0].StartsWith('-') && !args[0].StartsWith('/') && !args[0].Contains('=')));
 
     /// <summary>The arguments the web host should see: a command's own options are not configuration.</summary>
     public static string[] HostArguments(string[] args) => IsCommand(args) ? [] : args;
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
+        if (!Commands.Contains(args[0]))
+        {
+            await Console.Error.WriteLineAsync($"Unknown command '{args[0]}'.\n{Usage}");
+            return 2;
+        }
         var options = Options(args);
         try
         {
@@ -56,7 +70,7 @@ public static class CommandLine
                     return 0;
                 default:
                     await Console.Error.WriteLineAsync(Usage);
-                    return args is ["help" or "--help"] ? 0 : 2;
+                    return args is ["help" or "--help" or "-h"] ? 0 : 2;
             }
         }
         catch (DomainRuleException e)

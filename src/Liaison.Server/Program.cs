@@ -6,6 +6,7 @@ using Liaison.Server;
 using Liaison.Server.Auth;
 using Liaison.Server.Components;
 using Liaison.Server.Data;
+using Liaison.Server.Errors;
 using Liaison.Server.Features;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -36,7 +37,9 @@ await app.Services.MigrateLiaisonDatabaseAsync();
 app.UseSecurityHeaders();
 app.UseClientAddresses();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseLiaisonStatusPages();
+// Explicit, after the status pages: a re-executed "/status/404" must be routed again.
+app.UseRouting();
 app.UseAuthentication();
 app.UseSetupGate();
 app.UseAuthorization();

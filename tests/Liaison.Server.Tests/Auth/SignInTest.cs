@@ -85,6 +85,20 @@ public class SignInTest(LiaisonApps apps)
         await ServerProcess.RunCommandAsync(database.Environment, "setup", "--owner-email", "owner@example.com", "--password", "a less common passphrase");
     }
 
+    [Theory]
+    [InlineData("stup")]
+    [InlineData("Setup")]
+    [InlineData("frobnicate")]
+    public async Task UnknownCommand_PrintsTheCommandsAndFails_WithoutStartingTheServer(string command)
+    {
+        // It used to start the web server as if nothing was asked, on the port a running instance holds.
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ServerProcess.RunCommandAsync(database.Environment, command, "--owner-email", "owner@example.com"));
+        Assert.Contains($"Unknown command '{command}'", refused.Message);
+        Assert.Contains("Liaison.Server setup --owner-email", refused.Message);
+    }
+
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task JoiningByInvitation_RefusesACommonPassword(DatabaseProvider db)
     {

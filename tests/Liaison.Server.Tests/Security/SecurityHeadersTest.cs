@@ -34,6 +34,25 @@ public class SecurityHeadersTest(LiaisonApps apps)
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task UnknownAddress_InABrowser_IsAPageForPeople_ButProblemDetailsForTheApi(DatabaseProvider db)
+    {
+        var app = await apps.For(db);
+        var browser = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/no-such-page/at-all");
+        request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        using var page = await browser.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("There is nothing at this address", html, StringComparison.Ordinal);
+        Assert.Equal(SecurityHeaders.PagePolicy, Csp(page));
+
+        using var api = await app.Api().GetAsync("/api/no-such-thing", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task ApiHealthAndUnknownPaths_AreNoSniff_AndMayLoadNothing(DatabaseProvider db)
     {
         var app = await apps.For(db);
