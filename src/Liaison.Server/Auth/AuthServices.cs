@@ -30,6 +30,9 @@ public static class AuthServices
                 // 0700 before the repository makes it with the umask's mode: these keys decrypt channel secrets.
                 PrivateFiles.CreateDirectory(Path.Combine(sp.GetRequiredService<IOptions<LiaisonOptions>>().Value.FullDataDirectory, "keys")),
                 sp.GetRequiredService<ILoggerFactory>())));
+        // Data protection warns "No XML encryptor configured" on first start, which a newcomer reads as
+        // an error (its category is filtered to errors in appsettings.json); one calm line says what it means.
+        services.AddHostedService<KeyStorageNotice>();
         services.AddIdentity<User, IdentityRole<long>>(o =>
             {
                 // Length over composition rules (NIST SP 800-63B): a long passphrase beats "Passw0rd!".
@@ -80,3 +83,19 @@ public static class AuthServices
     public static IApplicationBuilder UseClientAddresses(this IApplicationBuilder app) =>
         app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor });
 }
+
+/// <summary>Says once at start-up where the data-protection keys are and how to protect them.</summary>
+internal sealed partial class KeyStorageNotice(IOptions<LiaisonOptions> options, ILogger<KeyStorageNotice> log) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        KeysAt(log, Path.Combine(options.Value.FullDataDirectory, "keys"));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Keys for sign-in cookies and channel secrets are in {Directory}, readable only by this user and not encrypted further: keep the data directory private and back it up with the database (without them, saved channel secrets can't be read).")]
+    private static partial void KeysAt(ILogger log, string directory);
+}
+
