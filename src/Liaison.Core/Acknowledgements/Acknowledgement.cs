@@ -27,7 +27,7 @@ public static class Acknowledgement
         ArgumentNullException.ThrowIfNull(agreement);
         ArgumentNullException.ThrowIfNull(calendar);
         var language = agreement.Language;
-        template ??= AcknowledgementTemplate.Default(language);
+        template ??= AcknowledgementTemplate.Default(language, agreement.SpeakingAs);
         template.Validate();
         var words = Wording.For(template.Language);
         var clientZone = agreement.ClientZone;
@@ -72,6 +72,14 @@ public static class Acknowledgement
         var t = new AgreementText(agreement.Language);
         var preferred = t.Channel(agreement.Channels.Preferred);
         var reason = string.IsNullOrWhiteSpace(agreement.Channels.PreferredReason) ? "" : $" — {agreement.Channels.PreferredReason.Trim()}";
+        if (agreement.SpeakingAs == SpeakingAs.We)
+            return agreement.Language switch
+            {
+                "pl" => $"Aby wszystko było w jednym miejscu, prosimy o kolejne wiadomości tam, gdzie odpowiadamy najszybciej: {preferred}{reason}.",
+                "ru" => $"Чтобы ничего не потерялось, пожалуйста, пишите нам в дальнейшем туда, где мы отвечаем в первую очередь: {preferred}{reason}.",
+                "bg" => $"За да не се изгуби нищо, моля, пишете ни занапред там, където отговаряме най-напред: {preferred}{reason}.",
+                _ => $"To keep everything in one place, please send your next messages where we answer first: {preferred}{reason}.",
+            };
         return agreement.Language switch
         {
             "pl" => $"Aby wszystko było w jednym miejscu, proszę o kolejne wiadomości tam, gdzie odpowiadam najszybciej: {preferred}{reason}.",

@@ -24,8 +24,8 @@ public sealed record AcknowledgementTemplate(string Language, string Text, strin
     public static IReadOnlyList<string> Placeholders { get; } =
         ["deadline", "deadline_time", "deadline_our_time", "our_city", "in_our_city", "hours_until", "time_until"];
 
-    /// <summary>The default template of a language (en, pl, ru, bg).</summary>
-    public static AcknowledgementTemplate Default(string language) => language switch
+    /// <summary>The default template of a language (en, pl, ru, bg), speaking as "I" or "we".</summary>
+    public static AcknowledgementTemplate Default(string language, SpeakingAs speakingAs = SpeakingAs.I) => speakingAs == SpeakingAs.We ? DefaultAsWe(language) : language switch
     {
         "pl" => new("pl",
             "Dziękuję za wiadomość. Odpowiem {deadline} (według Państwa czasu; {in_our_city} będzie wtedy {deadline_our_time}).",
@@ -39,6 +39,23 @@ public sealed record AcknowledgementTemplate(string Language, string Text, strin
         "en" => new("en",
             "Thank you, I have your message. I will answer {deadline} (your time; {deadline_our_time} {in_our_city}).",
             "Thank you, I have your message. I will answer {deadline}."),
+        _ => throw new AgreementRuleException("acknowledgement.language", $"There is no acknowledgement in '{language}'; choose en, pl, ru or bg.", "language"),
+    };
+
+    private static AcknowledgementTemplate DefaultAsWe(string language) => language switch
+    {
+        "pl" => new("pl",
+            "Dziękujemy za wiadomość. Odpowiemy {deadline} (według Państwa czasu; {in_our_city} będzie wtedy {deadline_our_time}).",
+            "Dziękujemy za wiadomość. Odpowiemy {deadline}."),
+        "ru" => new("ru",
+            "Спасибо, Ваше сообщение получено. Ответим {deadline} (по Вашему времени; {in_our_city} будет {deadline_our_time}).",
+            "Спасибо, Ваше сообщение получено. Ответим {deadline}."),
+        "bg" => new("bg",
+            "Благодарим, получихме съобщението Ви. Ще отговорим {deadline} (по Вашето време; {in_our_city} ще бъде {deadline_our_time}).",
+            "Благодарим, получихме съобщението Ви. Ще отговорим {deadline}."),
+        "en" => new("en",
+            "Thank you, we have your message. We will answer {deadline} (your time; {deadline_our_time} {in_our_city}).",
+            "Thank you, we have your message. We will answer {deadline}."),
         _ => throw new AgreementRuleException("acknowledgement.language", $"There is no acknowledgement in '{language}'; choose en, pl, ru or bg.", "language"),
     };
 

@@ -45,6 +45,8 @@ public sealed record Agreement
     public string Language { get; init; } = "en";
     public FileDelivery Files { get; init; } = FileDelivery.Attachment;
     public VoiceMessagePolicy VoiceMessages { get; init; } = VoiceMessagePolicy.AskForWrittenSummary;
+    /// <summary>"I" or "we" in every text the client reads; stored agreements without it speak as "I", as their acknowledgements did.</summary>
+    public SpeakingAs SpeakingAs { get; init; } = SpeakingAs.I;
     /// <summary>The member who accepts tasks from the client.</summary>
     public long ResponsibleMemberId { get; init; }
     /// <summary>When the client gets the automatic acknowledgement; stored agreements without it take the defaults.</summary>

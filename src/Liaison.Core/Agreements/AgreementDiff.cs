@@ -55,6 +55,7 @@ public static class AgreementDiff
         Add("language", t["language"], before.Language, after.Language);
         Add("files", t["files"], t["files." + before.Files], t["files." + after.Files]);
         Add("voiceMessages", t["voice"], t["voice." + before.VoiceMessages], t["voice." + after.VoiceMessages]);
+        Add("speakingAs", t["speakingAs"], t["speakingAs." + before.SpeakingAs], t["speakingAs." + after.SpeakingAs]);
         var (ab, aa) = (before.Acknowledgements ?? AcknowledgementTerms.Default, after.Acknowledgements ?? AcknowledgementTerms.Default);
         var ack = t["acknowledgements"];
         Add("acknowledgements.enabled", ack, t[ab.Enabled ? "ack.on" : "ack.off"], t[aa.Enabled ? "ack.on" : "ack.off"]);

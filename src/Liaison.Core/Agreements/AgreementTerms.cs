@@ -36,6 +36,16 @@ public enum FileDelivery
     Link,
 }
 
+/// <summary>
+/// Who speaks in what the client reads (the acknowledgement and the "how we work together"
+/// document, the same in both): a freelancer alone says "I", an agency "we". Stored as its name.
+/// </summary>
+public enum SpeakingAs
+{
+    I,
+    We,
+}
+
 /// <summary>What happens to a voice message from the client. Stored as its name.</summary>
 public enum VoiceMessagePolicy
 {

@@ -9,7 +9,7 @@ namespace Liaison.Core.Agreements;
 /// Terms of an agreement put into words of a client language, shared by the "how we work together"
 /// document and the list of changes between versions.
 /// </summary>
-internal sealed class AgreementText(string language)
+internal sealed class AgreementText(string language, SpeakingAs speakingAs = SpeakingAs.We)
 {
     private static readonly Dictionary<string, string[]> Labels = new()
     {
@@ -49,6 +49,9 @@ internal sealed class AgreementText(string language)
         ["clientTimeZone"] = ["Your time zone", "Państwa strefa czasowa", "Ваш часовой пояс", "Вашата часова зона"],
         ["checkWindows"] = ["When we read messages", "Kiedy czytamy wiadomości", "Когда мы читаем сообщения", "Кога четем съобщенията"],
         ["language"] = ["Language", "Język", "Язык", "Език"],
+        ["speakingAs"] = ["Speaking as", "Piszemy jako", "Пишем от лица", "Пишем от името на"],
+        ["speakingAs.I"] = ["I", "ja", "я", "аз"],
+        ["speakingAs.We"] = ["we", "my", "мы", "ние"],
         ["responsibleMember"] = ["Contact person", "Osoba kontaktowa", "Контактное лицо", "Лице за контакт"],
         ["acknowledgements"] = ["Automatic acknowledgements", "Automatyczne potwierdzenia", "Автоматические подтверждения", "Автоматични потвърждения"],
         ["ack.on"] = ["on", "włączone", "включены", "включени"],
@@ -68,9 +71,28 @@ internal sealed class AgreementText(string language)
         ["ch.messenger"] = ["Messenger", "Messenger", "Messenger", "Messenger"],
     };
 
+    // The first person singular where it differs from "we" (seed: a freelancer alone is "I").
+    private static readonly Dictionary<string, string[]> SingularLabels = new()
+    {
+        ["workingHours"] = ["When I work (your time)", "Kiedy pracuję (według Państwa czasu)", "Когда я работаю (по Вашему времени)", "Кога работя (по Вашето време)"],
+        ["contactHours"] = ["When I may write to you (your time)", "Kiedy mogę do Państwa pisać (według Państwa czasu)", "Когда я могу Вам писать (по Вашему времени)", "Кога мога да Ви пиша (по Вашето време)"],
+        ["accepted"] = ["Also accepted", "Akceptuję też", "Также принимаю", "Приемам също"],
+        ["responseTimes"] = ["How fast I answer", "Jak szybko odpowiadam", "Как быстро я отвечаю", "Колко бързо отговарям"],
+        ["files.Attachment"] = ["sent as attachments", "wysyłam jako załączniki", "отправляю вложениями", "изпращам като прикачени файлове"],
+        ["files.Link"] = ["shared as links", "udostępniam jako linki", "отправляю ссылками", "споделям като връзки"],
+        ["voiceLine.Accept"] = ["Voice messages are welcome", "Wiadomości głosowe przyjmuję", "Голосовые сообщения принимаю", "Приемам гласови съобщения"],
+        ["voiceLine.AskForWrittenSummary"] = ["Voice messages are welcome; please add a short written summary", "Wiadomości głosowe przyjmuję. Proszę też o krótkie podsumowanie na piśmie", "Голосовые сообщения принимаю. Прошу кратко продублировать суть текстом", "Приемам ги, но моля и за кратко писмено резюме"],
+        ["ourTimeZone"] = ["My time zone", "Moja strefa czasowa", "Мой часовой пояс", "Моята часова зона"],
+        ["checkWindows"] = ["When I read messages", "Kiedy czytam wiadomości", "Когда я читаю сообщения", "Кога чета съобщенията"],
+    };
+
     public Wording Words { get; } = Wording.For(language);
 
-    public string this[string key] => Labels.TryGetValue(key, out var forms) ? forms[Index] : key;
+    public SpeakingAs SpeakingAs { get; } = speakingAs;
+
+    public string this[string key] =>
+        SpeakingAs == SpeakingAs.I && SingularLabels.TryGetValue(key, out var singular) ? singular[Index]
+        : Labels.TryGetValue(key, out var forms) ? forms[Index] : key;
 
     private int Index => Words.Language switch { "pl" => 1, "ru" => 2, "bg" => 3, _ => 0 };
 

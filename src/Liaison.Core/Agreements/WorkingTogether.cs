@@ -23,7 +23,7 @@ public sealed record WorkingTogetherDocument(string Language, string Title, IRea
     {
         ArgumentNullException.ThrowIfNull(agreement);
         ArgumentNullException.ThrowIfNull(calendar);
-        var t = new AgreementText(agreement.Language);
+        var t = new AgreementText(agreement.Language, agreement.SpeakingAs);
         var sections = new List<DocumentSection>
         {
             new(t["workingHours"], OurHoursInClientZone(agreement, calendar, asOf, t)),

@@ -162,4 +162,19 @@ public class AcknowledgementTests
         Assert.EndsWith("до 13:00 ч.", text, StringComparison.Ordinal);
         Assert.DoesNotContain("..", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("en", "Thank you, we have your message. We will answer by 14:00 on Monday, 10 March", "where we answer first")]
+    [InlineData("pl", "Dziękujemy za wiadomość. Odpowiemy w poniedziałek, 10 marca, do 14:00", "gdzie odpowiadamy najszybciej")]
+    [InlineData("ru", "Спасибо, Ваше сообщение получено. Ответим в понедельник, 10 марта, до 14:00", "где мы отвечаем в первую очередь")]
+    [InlineData("bg", "Благодарим, получихме съобщението Ви. Ще отговорим в понеделник, 10 март, до 14:00 ч.", "където отговаряме най-напред")]
+    public void Acknowledgement_AnAgencySpeakingAsWe_SaysWe_AlsoWhenNamingThePreferredChannel(string language, string start, string preferred)
+    {
+        var agreement = Warsaw() with { Language = language, SpeakingAs = SpeakingAs.We };
+        var received = At("Europe/Warsaw", "2025-03-07T19:30");
+        var promise = new PromiseSchedule(agreement, Ours()).PromiseFor(received, ChannelKind.WhatsApp, Urgency.Normal);
+        var text = Acknowledgement.WriteFor(promise, agreement, Ours(), received, ChannelKind.WhatsApp);
+        Assert.StartsWith(start, text, StringComparison.Ordinal);
+        Assert.Contains(preferred, text, StringComparison.Ordinal);
+    }
 }

@@ -24,7 +24,7 @@ public class AgreementTextTests
     [Fact]
     public void WorkingTogether_InRussian_ShowsHoursInClientZoneAndTerms()
     {
-        var text = WorkingTogetherDocument.For(Full("ru"), WithDaysOff, "Анна Ковальская", new LocalDate(2025, 7, 1)).ToMarkdown();
+        var text = WorkingTogetherDocument.For(Full("ru") with { SpeakingAs = SpeakingAs.We }, WithDaysOff, "Анна Ковальская", new LocalDate(2025, 7, 1)).ToMarkdown();
         Assert.Contains("# Как мы работаем вместе", text, StringComparison.Ordinal);
         Assert.Contains("- Понедельник: 10:00–14:00, 15:00–19:00", text, StringComparison.Ordinal); // Warsaw 09–13, 14–18 in Sofia
         Assert.Contains("Электронная почта: в течение 1,5 рабочего дня", text, StringComparison.Ordinal);
@@ -116,7 +116,7 @@ public class AgreementTextTests
     [InlineData("bg", "Всеки петък в 16:00 ч.", "24–26 декември", "Приемаме ги, но молим и за кратко писмено резюме")]
     public void WorkingTogether_InEachLanguage_ReadsNaturally(string language, string weekly, string sameMonthRange, string voice)
     {
-        var agreement = Full(language) with { VoiceMessages = VoiceMessagePolicy.AskForWrittenSummary };
+        var agreement = Full(language) with { VoiceMessages = VoiceMessagePolicy.AskForWrittenSummary, SpeakingAs = SpeakingAs.We };
         var text = WorkingTogetherDocument.For(agreement, WithDaysOff, "Anna", new LocalDate(2025, 7, 1)).ToPlainText();
         Assert.Contains(weekly, text, StringComparison.Ordinal);
         Assert.Contains(sameMonthRange, text, StringComparison.Ordinal);
@@ -134,5 +134,17 @@ public class AgreementTextTests
         var agreement = Full(language) with { Reports = new ReportCadence(ReportFrequency.Weekly, [new LocalTime(16, 0)], day, AtEachStageChange: false) };
         var text = WorkingTogetherDocument.For(agreement, WithDaysOff, "Anna", new LocalDate(2025, 7, 1)).ToPlainText();
         Assert.Contains(expected, text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("en", "When I work (your time)", "How fast I answer")]
+    [InlineData("pl", "Kiedy pracuję (według Państwa czasu)", "Proszę też o krótkie podsumowanie na piśmie")]
+    [InlineData("ru", "Когда я работаю (по Вашему времени)", "Прошу кратко продублировать суть текстом")]
+    [InlineData("bg", "Кога работя (по Вашето време)", "моля и за кратко писмено резюме")]
+    public void WorkingTogether_AFreelancerAlone_SpeaksAsI(string language, string hours, string line)
+    {
+        var text = WorkingTogetherDocument.For(Full(language) with { SpeakingAs = SpeakingAs.I }, WithDaysOff, "Anna", new LocalDate(2025, 7, 1)).ToPlainText();
+        Assert.Contains(hours, text, StringComparison.Ordinal);
+        Assert.Contains(line, text, StringComparison.Ordinal);
     }
 }

@@ -82,6 +82,32 @@ public partial class AgreementsApiTest(LiaisonApps apps)
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task SpeakingAsWe_IsTheSameInTheAcknowledgementAndTheDocument(DatabaseProvider db)
+    {
+        var (api, id, terms) = await NewClient(db);
+        terms["language"] = "pl";
+        Assert.Equal("i", terms["speakingAs"]!.GetValue<string>()); // a freelancer alone, unless the owner says otherwise
+        terms["speakingAs"] = "we";
+        var saved = await (await PutTerms(api, id, terms)).Json(HttpStatusCode.OK);
+        Assert.Equal("we", saved["terms"]!["speakingAs"]!.GetValue<string>());
+
+        var doc = await (await api.GetAsync($"/api/clients/{id}/working-together")).Json(HttpStatusCode.OK);
+        Assert.Contains("Kiedy pracujemy", doc["markdown"]!.GetValue<string>());
+        var preview = await Preview(api, id, "2031-01-10T17:30:00Z", "telegram", "normal");
+        Assert.StartsWith("Dziękujemy za wiadomość. Odpowiemy", preview["acknowledgements"]!["pl"]!.GetValue<string>());
+
+        // The editor sends every text back as it showed it: unedited defaults still follow the choice.
+        var current = await (await api.GetAsync($"/api/clients/{id}/agreement")).Json(HttpStatusCode.OK);
+        terms["speakingAs"] = "i";
+        await (await api.PutAsJsonAsync($"/api/clients/{id}/agreement", new { terms, acknowledgements = current["acknowledgements"] })).Json(HttpStatusCode.OK);
+        preview = await Preview(api, id, "2031-01-10T17:30:00Z", "telegram", "normal");
+        Assert.StartsWith("Dziękuję za wiadomość. Odpowiem", preview["acknowledgements"]!["pl"]!.GetValue<string>());
+
+        terms["speakingAs"] = "They";
+        Assert.Equal(HttpStatusCode.BadRequest, (await PutTerms(api, id, terms)).StatusCode);
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task TimeZones_SearchByCity_FindsTheZone(DatabaseProvider db)
     {
         var api = (await apps.For(db)).Api();

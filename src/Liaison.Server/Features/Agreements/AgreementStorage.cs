@@ -18,7 +18,19 @@ public sealed record AgreementDocument(Agreement Terms, IReadOnlyList<Acknowledg
 {
     /// <summary>The acknowledgement template for a language: the edited one, else the default.</summary>
     public AcknowledgementTemplate AcknowledgementFor(string language) =>
-        Acknowledgements?.FirstOrDefault(a => a.Language == language) ?? AcknowledgementTemplate.Default(language);
+        Acknowledgements?.FirstOrDefault(a => a.Language == language) ?? AcknowledgementTemplate.Default(language, Terms.SpeakingAs);
+
+    /// <summary>
+    /// The document with only the acknowledgement texts the owner edited: a text equal to its
+    /// language's default (as "I" or as "we") is not kept, so it follows the agreement's
+    /// <see cref="Agreement.SpeakingAs"/> when that changes. Call after <see cref="Validate"/>.
+    /// </summary>
+    public AgreementDocument WithEditedTextsOnly() => Acknowledgements is null ? this : this with
+    {
+        Acknowledgements = Acknowledgements
+            .Where(a => a != AcknowledgementTemplate.Default(a.Language, SpeakingAs.I) && a != AcknowledgementTemplate.Default(a.Language, SpeakingAs.We))
+            .ToList(),
+    };
 
     /// <summary>Checks the terms and every acknowledgement text; throws <see cref="AgreementRuleException"/> naming the field.</summary>
     public void Validate()

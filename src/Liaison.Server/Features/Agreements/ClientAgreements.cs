@@ -59,6 +59,7 @@ public static class ClientAgreements
     {
         document = Require(document) with { Terms = document.Terms with { Version = 0, EffectiveFrom = default } };
         document.Validate();
+        document = document.WithEditedTextsOnly();
         var row = await db.AgreementTemplates.FirstOrDefaultAsync(t => t.WorkspaceId == workspaceId, ct);
         if (row is null) db.AgreementTemplates.Add(row = new AgreementTemplateRecord(workspaceId));
         row.Replace(document, now, memberId);
@@ -115,8 +116,9 @@ public static class ClientAgreements
         if (client is null) return null;
         var rows = await VersionRowsAsync(db, clientId, ct);
         var previous = rows.Count == 0 ? await StartAsync(db, client, now, ct) : rows[^1].Read();
-        var acknowledgements = document.Acknowledgements ?? previous.Acknowledgements;
-        new AgreementDocument(document.Terms, acknowledgements).Validate();
+        var checkedDocument = new AgreementDocument(document.Terms, document.Acknowledgements ?? previous.Acknowledgements);
+        checkedDocument.Validate();
+        var acknowledgements = checkedDocument.WithEditedTextsOnly().Acknowledgements;
 
         // Postgres keeps microseconds: the instant handed back must be the one read back later.
         var effectiveFrom = Instant.FromUnixTimeTicks(now.ToUnixTimeTicks() / 10 * 10);

@@ -68,6 +68,7 @@ public sealed class AgreementDraft
     public string Language { get; set; } = "en";
     public FileDelivery Files { get; set; }
     public VoiceMessagePolicy VoiceMessages { get; set; }
+    public SpeakingAs SpeakingAs { get; set; }
     public long ResponsibleMemberId { get; set; }
     public List<AcknowledgementRow> Acknowledgements { get; } = [];
 
@@ -86,6 +87,7 @@ public sealed class AgreementDraft
             Language = a.Language,
             Files = a.Files,
             VoiceMessages = a.VoiceMessages,
+            SpeakingAs = a.SpeakingAs,
             ResponsibleMemberId = a.ResponsibleMemberId,
         };
         foreach (var day in Week)
@@ -118,6 +120,7 @@ public sealed class AgreementDraft
         Language = Language,
         Files = Files,
         VoiceMessages = VoiceMessages,
+        SpeakingAs = SpeakingAs,
         ResponsibleMemberId = ResponsibleMemberId,
     }, Acknowledgements.Select(a => new AcknowledgementTemplate(a.Language, a.Text, string.IsNullOrWhiteSpace(a.SameZoneText) ? null : a.SameZoneText)).ToList());
 
