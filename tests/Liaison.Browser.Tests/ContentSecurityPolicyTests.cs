@@ -54,7 +54,7 @@ public sealed class ContentSecurityPolicyTests(SetUpLiaisonApp app) : IClassFixt
 
         foreach (var (path, ready) in new[]
         {
-            ("/", "clients-page"), ($"/clients/{clientId}/agreement", "agreement-page"), ("/channels", "channels-page"),
+            ("/", "queue-page"), ("/clients", "clients-page"), ($"/clients/{clientId}/agreement", "agreement-page"), ("/channels", "channels-page"),
             ("/settings", "settings-page"), ("/undelivered", "undelivered-page"), ("/unknown-senders", "unknown-senders-page"),
         })
         {

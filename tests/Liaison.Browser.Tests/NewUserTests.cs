@@ -24,8 +24,13 @@ public sealed class NewUserTests(LiaisonApp app) : IClassFixture<LiaisonApp>
         await page.GetByLabel("Workspace name").FillAsync("Anna's studio");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create my workspace" }).ClickAsync();
 
-        // The client list, empty, says what to do first.
+        // Home is the queue; with no client yet it says what to do first and leads to the client list.
         await Expect(page).ToHaveURLAsync(new Regex("/$"));
+        await WaitReadyAsync(page, "queue-page");
+        await Expect(page.GetByTestId("queue-empty")).ToContainTextAsync("first client");
+        await Screens.CaptureAsync(page, "queue-first-day");
+        await page.GetByTestId("queue-empty").GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/clients$"));
         await WaitReadyAsync(page, "clients-page");
         await Expect(page.GetByTestId("clients-empty")).ToContainTextAsync("first client");
         await Expect(page.GetByTestId("workspace-name")).ToHaveTextAsync("Anna's studio");

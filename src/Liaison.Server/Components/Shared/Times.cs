@@ -77,4 +77,35 @@ public static class Times
         var text = string.Concat(letters);
         return text.Length == 0 ? "?" : text;
     }
+
+    /// <summary>"today", "tomorrow", "yesterday", else "Mon 12 Mar": the day of <paramref name="at"/> in <paramref name="zone"/>, said against now.</summary>
+    public static string RelativeDay(Instant at, Instant now, DateTimeZone zone)
+    {
+        var date = at.InZone(zone).Date;
+        var today = now.InZone(zone).Date;
+        if (date == today) return "today";
+        if (date == today.PlusDays(1)) return "tomorrow";
+        if (date == today.PlusDays(-1)) return "yesterday";
+        return date.ToString(date.Year == today.Year ? "ddd d MMM" : "ddd d MMM yyyy", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>"in 40 min", "in 3 h 5 min", "in 2 days": how long until <paramref name="at"/>.</summary>
+    public static string Until(Instant at, Instant now)
+    {
+        var minutes = (long)Math.Ceiling((at - now).TotalMinutes);
+        return minutes switch
+        {
+            <= 0 => "now",
+            < 60 => $"in {minutes} min",
+            < 48 * 60 => minutes % 60 == 0 ? $"in {minutes / 60} h" : $"in {minutes / 60} h {minutes % 60} min",
+            _ => $"in {minutes / (24 * 60)} days",
+        };
+    }
+
+    /// <summary>The city of an IANA zone as people say it: "Europe/Moscow" → "Moscow", "America/New_York" → "New York"; a fixed offset as itself.</summary>
+    public static string City(string zoneId)
+    {
+        var slash = zoneId.LastIndexOf('/');
+        return (slash < 0 ? zoneId : zoneId[(slash + 1)..]).Replace('_', ' ');
+    }
 }

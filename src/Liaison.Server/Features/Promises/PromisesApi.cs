@@ -54,7 +54,7 @@ public static class PromisesApi
             ActAsync(db, user, id, clock.GetCurrentInstant(), live, async (p, now) => p.Snooze(await SnoozeEndAsync(db, user.WorkspaceId(), user.MemberId(), request?.Until, now, ct), now), ct))
             .WithDescription("Out of the queue until the next check window (or 'until'). A new message from the client in the same conversation ends the snooze at once. The due time does not move.");
         promises.MapPost("/{id:long}/hand", (long id, HandRequest? request, LiaisonDb db, ClaimsPrincipal user, IClock clock, LiveUpdates live, CancellationToken ct) =>
-            ActAsync(db, user, id, clock.GetCurrentInstant(), live, async (p, now) => p.HandTo(await HandeeAsync(db, user, p, request?.MemberId, ct), now), ct))
+            ActAsync(db, user, id, clock.GetCurrentInstant(), live, (p, now) => HandAsync(db, user, p, request?.MemberId, now, ct), ct))
             .WithDescription("Hands the message to the client's responsible person, or (the owner only) to a member named by memberId.");
         promises.MapPost("/{id:long}/urgent", (long id, LiaisonDb db, ClaimsPrincipal user, IClock clock, LiveUpdates live, CancellationToken ct) =>
             ActAsync(db, user, id, clock.GetCurrentInstant(), live, async (p, now) =>
@@ -131,6 +131,10 @@ public static class PromisesApi
         return WindowsOf(calendar).NextAtOrAfter(now + Duration.FromSeconds(1))
             ?? throw new DomainRuleException("promise.snooze.noWindow", "The calendar has no check windows to snooze until; name the time with 'until'.", "until");
     }
+
+    /// <summary>Hands <paramref name="promise"/> to <paramref name="memberId"/>, or to the client's responsible person when null (the owner alone may name another).</summary>
+    public static async Task HandAsync(LiaisonDb db, ClaimsPrincipal user, PromiseRecord promise, long? memberId, Instant now, CancellationToken ct) =>
+        promise.HandTo(await HandeeAsync(db, user, promise, memberId, ct), now);
 
     /// <summary>
     /// Whom a promise goes to. Seed 001: only the client's responsible person accepts work from the

@@ -2,12 +2,25 @@
 (function () {
   "use strict";
   let noteTarget = null;
+  let queueTarget = null;
+  const queueKeys = new Set(["j", "k", "ArrowDown", "ArrowUp", "Enter", "o", "r", "p", "d", "s", "h"]);
 
   function isTyping(el) {
     if (!el) return false;
     const tag = el.tagName;
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
   }
+
+  // The queue: J/K move, R reply, P write on the preferred channel, O/Enter open, D no answer needed, S snooze, H hand over.
+  document.addEventListener("keydown", function (e) {
+    if (!queueTarget || e.ctrlKey || e.metaKey || e.altKey || isTyping(document.activeElement)) return;
+    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    if (!queueKeys.has(key)) return;
+    // Enter on a link or button keeps its own meaning.
+    if (key === "Enter" && document.activeElement && /^(A|BUTTON)$/.test(document.activeElement.tagName)) return;
+    e.preventDefault();
+    queueTarget.invokeMethodAsync("OnQueueKey", key);
+  });
 
   document.addEventListener("keydown", function (e) {
     if (!noteTarget) return;
@@ -40,6 +53,12 @@
     },
     registerNoteShortcut: function (dotnetRef) { noteTarget = dotnetRef; },
     unregisterNoteShortcut: function () { noteTarget = null; },
+    registerQueueShortcuts: function (dotnetRef) { queueTarget = dotnetRef; },
+    unregisterQueueShortcuts: function () { queueTarget = null; },
+    focusQueueItem: function (id) {
+      const el = document.getElementById(id);
+      if (el) { el.focus({ preventScroll: true }); el.scrollIntoView({ block: "nearest" }); }
+    },
     copy: async function (text) {
       try { await navigator.clipboard.writeText(text); return true; }
       catch (_) {
