@@ -122,5 +122,5 @@ public sealed class NewUserTests(LiaisonApp app) : IClassFixture<LiaisonApp>
 
     /// <summary>The page sets data-ready once its circuit is up and its data is loaded: only then does typing reach the server.</summary>
     internal static Task WaitReadyAsync(IPage page, string testId) =>
-        Expect(page.Locator($"[data-testid={testId}][data-ready=true]")).ToBeVisibleAsync();
+        Expect(page.Locator($"[data-testid={testId}][data-ready=true]")).ToBeVisibleAsync(new() { Timeout = 15_000 }); // the circuit may take a while on a loaded 2-core machine
 }

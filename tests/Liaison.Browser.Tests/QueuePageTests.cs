@@ -34,7 +34,16 @@ public sealed class QueuePageTests(GraphApiLiaisonApp app) : IClassFixture<Graph
         await PostDeliveryAsync(channelId, WhatsAppDeliveries.Text("48603456789", "Marta Z.", "wamid.q-1", "Czy faktura za listopad jest gotowa?", DateTimeOffset.UtcNow.AddMinutes(-20)));
         await PostDeliveryAsync(channelId, WhatsAppDeliveries.Text("359881234567", "Ivan", "wamid.q-2", "Благодаря, всичко е наред.", DateTimeOffset.UtcNow.AddMinutes(-5)));
 
-        var page = await app.SignedInPageAsync("/");
+        // The client list says what waits and where each client is.
+        var page = await app.SignedInPageAsync("/clients");
+        await NewUserTests.WaitReadyAsync(page, "clients-page");
+        var row = page.GetByTestId("client-row").Filter(new() { HasText = "Zielińska Design" });
+        await Expect(row.GetByTestId("client-waiting")).ToContainTextAsync("1 waiting", new() { Timeout = 30_000 });
+        await Expect(row.GetByTestId("client-zone")).ToContainTextAsync(new Regex(@"^Warsaw · \d\d:\d\d, "));
+        await Expect(row.GetByTestId("channel-badge")).ToHaveAttributeAsync("data-channel", "whatsapp");
+        await Screens.CaptureAsync(page, "client-list-glance");
+
+        await page.GotoAsync("/");
         await NewUserTests.WaitReadyAsync(page, "queue-page");
         await Expect(page.GetByTestId("queue-page")).ToHaveAttributeAsync("data-focus", "quiet");
         await Expect(page.GetByTestId("waiting-count")).ToHaveTextAsync("2", new() { Timeout = 30_000 });

@@ -55,11 +55,20 @@ public sealed class Note
     public Instant RecordedAt { get; private set; }
     public long? AuthorMemberId { get; private set; }
 
-    public void Edit(string text, Instant occurredAt)
+    /// <summary>Changes the text and when it happened; returns the earlier version to keep, or null when nothing changed.</summary>
+    public NoteRevision? Edit(string text, Instant occurredAt, Instant now, long? memberId)
     {
-        Text = RequireText(text);
+        var checkedText = RequireText(text);
+        if (checkedText == Text && occurredAt == OccurredAt) return null;
+        var before = new NoteRevision(this, now, memberId);
+        Text = checkedText;
         OccurredAt = occurredAt;
+        EditedAt = now;
+        return before;
     }
+
+    /// <summary>When the note was last edited; null while it reads as first written.</summary>
+    public Instant? EditedAt { get; private set; }
 
     private static string RequireText(string? text)
     {

@@ -35,6 +35,7 @@ public abstract class LiaisonDb(DbContextOptions options)
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<Note> Notes => Set<Note>();
+    public DbSet<NoteRevision> NoteRevisions => Set<NoteRevision>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
     public DbSet<Features.Channels.ChannelSettingsRecord> ChannelSettings => Set<Features.Channels.ChannelSettingsRecord>();
     public DbSet<Features.Inbound.InboundDelivery> InboundDeliveries => Set<Features.Inbound.InboundDelivery>();

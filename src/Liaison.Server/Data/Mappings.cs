@@ -162,6 +162,16 @@ internal sealed class NoteMapping : IEntityTypeConfiguration<Note>
     }
 }
 
+internal sealed class NoteRevisionMapping : IEntityTypeConfiguration<NoteRevision>
+{
+    public void Configure(EntityTypeBuilder<NoteRevision> e)
+    {
+        e.HasOne<Note>().WithMany().HasForeignKey(r => r.NoteId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne<Member>().WithMany().HasForeignKey(r => r.ReplacedByMemberId).OnDelete(DeleteBehavior.SetNull);
+        e.HasIndex(r => new { r.NoteId, r.ReplacedAt });
+    }
+}
+
 internal sealed class AttachmentMapping : IEntityTypeConfiguration<Attachment>
 {
     public void Configure(EntityTypeBuilder<Attachment> e)

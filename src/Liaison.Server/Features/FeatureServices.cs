@@ -103,7 +103,7 @@ public static class FeatureServices
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Liaison API"));
         app.CapApiBodies();
         var api = app.MapGroup("/api").RequireAuthorization(AuthServices.ApiPolicy).RefuseBadText();
-        api.MapClients().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapCalendar().MapChannels().MapUndelivered().MapOutbox().MapChannelTemplates().MapPendingAttachments().MapPromises();
+        api.MapClients().MapClientGlances().MapContacts().MapNotes().MapTimeline().MapMessages().MapUnknownSenders().MapAccounts().MapAgreements().MapCalendar().MapChannels().MapUndelivered().MapOutbox().MapChannelTemplates().MapPendingAttachments().MapPromises();
         app.MapWebhooks();
         app.MapPortal();
         return app;

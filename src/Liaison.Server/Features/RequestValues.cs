@@ -54,4 +54,20 @@ public static class RequestValues
         limit is null ? fallback : limit is < 1 || limit > max
             ? throw new DomainRuleException("limit.out-of-range", $"limit is between 1 and {max}.", "limit")
             : limit.Value;
+
+    /// <summary>Comma-separated ids ("3,7,12"), at least one and at most <paramref name="max"/>.</summary>
+    public static IReadOnlyList<long> Ids(string? text, string field, int max)
+    {
+        var parts = (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) throw new DomainRuleException($"{field}.required", $"Name the ids in '{field}', separated by commas.", field);
+        if (parts.Length > max) throw new DomainRuleException($"{field}.too-many", $"At most {max} ids in '{field}'.", field);
+        var ids = new List<long>(parts.Length);
+        foreach (var part in parts)
+        {
+            if (!long.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+                throw new DomainRuleException($"{field}.invalid", $"'{part}' in '{field}' is not an id.", field);
+            ids.Add(id);
+        }
+        return ids.Distinct().ToList();
+    }
 }

@@ -108,4 +108,20 @@ public static class Times
         var slash = zoneId.LastIndexOf('/');
         return (slash < 0 ? zoneId : zoneId[(slash + 1)..]).Replace('_', ' ');
     }
+
+    /// <summary>
+    /// Where a client is, against the owner: "Moscow · 22:13, +2 h", "Sofia · 21:13, same time",
+    /// "Kolkata · 01:43, +4:30 h". The difference is the zones' offsets now, so it follows clock changes.
+    /// </summary>
+    public static string ZoneLine(string zoneId, Instant now, DateTimeZone ownerZone)
+    {
+        if (DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneId) is not { } zone) return zoneId;
+        var local = now.InZone(zone);
+        var difference = local.Offset - ownerZone.GetUtcOffset(now);
+        var minutes = (int)(difference.Milliseconds / 60_000);
+        var sign = minutes < 0 ? "−" : "+";
+        var abs = Math.Abs(minutes);
+        var shift = minutes == 0 ? "same time" : abs % 60 == 0 ? $"{sign}{abs / 60} h" : $"{sign}{abs / 60}:{abs % 60:00} h";
+        return $"{City(zone.Id)} · {local.ToString("HH:mm", CultureInfo.InvariantCulture)}, {shift}";
+    }
 }

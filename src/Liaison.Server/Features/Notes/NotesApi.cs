@@ -19,10 +19,14 @@ public static class NotesApi
     /// <param name="OccurredAt">when it happened, ISO 8601; defaults to now.</param>
     public sealed record SaveNote([property: MaxLength(32)] string? Kind, [property: MaxLength(32)] string? Source, [property: MaxLength(Note.MaxTextLength)] string? Text, [property: MaxLength(64)] string? OccurredAt);
 
-    public sealed record NoteView(long Id, long ClientId, string Kind, string Source, string Text, Instant OccurredAt, Instant RecordedAt)
+    /// <param name="EditedAt">when it was last edited; its earlier versions are at .../revisions.</param>
+    public sealed record NoteView(long Id, long ClientId, string Kind, string Source, string Text, Instant OccurredAt, Instant RecordedAt, Instant? EditedAt = null)
     {
-        public static NoteView From(Note n) => new(n.Id, n.ClientId, n.Kind.ToString().ToLowerInvariant(), n.Source.Value, n.Text, n.OccurredAt, n.RecordedAt);
+        public static NoteView From(Note n) => new(n.Id, n.ClientId, n.Kind.ToString().ToLowerInvariant(), n.Source.Value, n.Text, n.OccurredAt, n.RecordedAt, n.EditedAt);
     }
+
+    /// <summary>How a note read before one edit.</summary>
+    public sealed record RevisionView(string Text, Instant OccurredAt, Instant ReplacedAt, long? ReplacedByMemberId);
 
     /// <param name="ContentId">for an inline image of a mail: the name its HTML's <c>cid:</c> sources use.</param>
     public sealed record AttachmentView(long Id, string FileName, string ContentType, long Size, string Sha256, string Url, string? ContentId = null)
@@ -38,7 +42,11 @@ public static class NotesApi
         var notes = api.MapGroup("/").WithTags("Notes");
         notes.MapPost("/clients/{clientId:long}/notes", (long clientId, SaveNote request, LiaisonDb db, IClock clock, HttpContext http, CancellationToken ct) =>
             Add(db, clientId, request, http.User.MemberId(), clock.GetCurrentInstant(), ct));
-        notes.MapPut("/clients/{clientId:long}/notes/{noteId:long}", Edit);
+        notes.MapPut("/clients/{clientId:long}/notes/{noteId:long}", (long clientId, long noteId, SaveNote request, LiaisonDb db, IClock clock, HttpContext http, CancellationToken ct) =>
+            Edit(clientId, noteId, request, db, http.User.MemberId(), clock.GetCurrentInstant(), ct))
+            .WithDescription("Changes the note's text (and occurredAt when given); the earlier text is kept in its revisions.");
+        notes.MapGet("/clients/{clientId:long}/notes/{noteId:long}/revisions", Revisions)
+            .WithDescription("How the note read before each edit, newest first.");
         notes.MapDelete("/clients/{clientId:long}/notes/{noteId:long}", Delete);
         notes.MapPost("/clients/{clientId:long}/notes/{noteId:long}/attachments", AddAttachment).DisableAntiforgery()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(30_000_000)); // Kestrel's own default: files are bigger than API requests
@@ -60,13 +68,21 @@ public static class NotesApi
         return TypedResults.Created($"/api/clients/{clientId}/notes/{note.Id}", NoteView.From(note));
     }
 
-    public static async Task<Results<Ok<NoteView>, NotFound>> Edit(long clientId, long noteId, SaveNote request, LiaisonDb db, CancellationToken ct)
+    public static async Task<Results<Ok<NoteView>, NotFound>> Edit(long clientId, long noteId, SaveNote request, LiaisonDb db, long? memberId, Instant now, CancellationToken ct)
     {
         var note = await db.Notes.FirstOrDefaultAsync(n => n.Id == noteId && n.ClientId == clientId, ct);
         if (note is null) return TypedResults.NotFound();
-        note.Edit(request.Text!, request.OccurredAt is null ? note.OccurredAt : RequestValues.Instant(request.OccurredAt, "occurredAt"));
+        if (note.Edit(request.Text!, request.OccurredAt is null ? note.OccurredAt : RequestValues.Instant(request.OccurredAt, "occurredAt"), now, memberId) is { } before)
+            db.NoteRevisions.Add(before);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(NoteView.From(note));
+    }
+
+    public static async Task<Results<Ok<List<RevisionView>>, NotFound>> Revisions(long clientId, long noteId, LiaisonDb db, CancellationToken ct)
+    {
+        if (!await db.Notes.AnyAsync(n => n.Id == noteId && n.ClientId == clientId, ct)) return TypedResults.NotFound();
+        var rows = await db.NoteRevisions.AsNoTracking().Where(r => r.NoteId == noteId).OrderByDescending(r => r.ReplacedAt).ThenByDescending(r => r.Id).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(r => new RevisionView(r.Text, r.OccurredAt, r.ReplacedAt, r.ReplacedByMemberId)).ToList());
     }
 
     public static async Task<Results<NoContent, NotFound>> Delete(long clientId, long noteId, LiaisonDb db, CancellationToken ct)

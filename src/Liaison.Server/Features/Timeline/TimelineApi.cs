@@ -95,7 +95,7 @@ public static class TimelineApi
                     m.EditedAt, m.DeletedAt, m.DeliveryState?.ToString().ToLowerInvariant(), Html: m.Html,
                     AttachmentsLeftOut: m.AttachmentsLeftOut, FormattingWithheld: m.FormattingWithheld, Backfill: m.IsBackfill)))
             .Concat(noteRows.Select(n => (Cursor: new TimelineCursor(n.OccurredAt, TimelineItemKind.Note, n.Id),
-                Item: new TimelineItem("note", n.Id, n.OccurredAt, n.Source.Value, null, n.Kind.ToString().ToLowerInvariant(), null, n.Text, null, false, []))))
+                Item: new TimelineItem("note", n.Id, n.OccurredAt, n.Source.Value, null, n.Kind.ToString().ToLowerInvariant(), null, n.Text, null, false, [], EditedAt: n.EditedAt))))
             .OrderByDescending(x => x.Cursor.At).ThenByDescending(x => x.Cursor.Kind).ThenByDescending(x => x.Cursor.Id)
             .ToList();
         var page = merged.Take(limit).ToList();

@@ -537,6 +537,10 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("client_id");
 
+                    b.Property<Instant?>("EditedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("edited_at");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -573,6 +577,48 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .HasDatabaseName("ix_notes_client_id_occurred_at_id");
 
                     b.ToTable("notes", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Core.Notes.NoteRevision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("NoteId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("note_id");
+
+                    b.Property<Instant>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<Instant>("ReplacedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("replaced_at");
+
+                    b.Property<long?>("ReplacedByMemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("replaced_by_member_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_note_revisions");
+
+                    b.HasIndex("ReplacedByMemberId")
+                        .HasDatabaseName("ix_note_revisions_replaced_by_member_id");
+
+                    b.HasIndex("NoteId", "ReplacedAt")
+                        .HasDatabaseName("ix_note_revisions_note_id_replaced_at");
+
+                    b.ToTable("note_revisions", (string)null);
                 });
 
             modelBuilder.Entity("Liaison.Core.Workspaces.Member", b =>
@@ -1934,6 +1980,22 @@ namespace Liaison.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_notes_clients_client_id");
+                });
+
+            modelBuilder.Entity("Liaison.Core.Notes.NoteRevision", b =>
+                {
+                    b.HasOne("Liaison.Core.Notes.Note", null)
+                        .WithMany()
+                        .HasForeignKey("NoteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_note_revisions_notes_note_id");
+
+                    b.HasOne("Liaison.Core.Workspaces.Member", null)
+                        .WithMany()
+                        .HasForeignKey("ReplacedByMemberId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_note_revisions_members_replaced_by_member_id");
                 });
 
             modelBuilder.Entity("Liaison.Core.Workspaces.Member", b =>

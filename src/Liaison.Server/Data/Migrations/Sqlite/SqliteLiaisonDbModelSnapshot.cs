@@ -513,6 +513,10 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("client_id");
 
+                    b.Property<long?>("EditedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("edited_at");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -549,6 +553,46 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_notes_client_id_occurred_at_id");
 
                     b.ToTable("notes", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Core.Notes.NoteRevision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("NoteId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("note_id");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<long>("ReplacedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("replaced_at");
+
+                    b.Property<long?>("ReplacedByMemberId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("replaced_by_member_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_note_revisions");
+
+                    b.HasIndex("ReplacedByMemberId")
+                        .HasDatabaseName("ix_note_revisions_replaced_by_member_id");
+
+                    b.HasIndex("NoteId", "ReplacedAt")
+                        .HasDatabaseName("ix_note_revisions_note_id_replaced_at");
+
+                    b.ToTable("note_revisions", (string)null);
                 });
 
             modelBuilder.Entity("Liaison.Core.Workspaces.Member", b =>
@@ -1872,6 +1916,22 @@ namespace Liaison.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_notes_clients_client_id");
+                });
+
+            modelBuilder.Entity("Liaison.Core.Notes.NoteRevision", b =>
+                {
+                    b.HasOne("Liaison.Core.Notes.Note", null)
+                        .WithMany()
+                        .HasForeignKey("NoteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_note_revisions_notes_note_id");
+
+                    b.HasOne("Liaison.Core.Workspaces.Member", null)
+                        .WithMany()
+                        .HasForeignKey("ReplacedByMemberId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_note_revisions_members_replaced_by_member_id");
                 });
 
             modelBuilder.Entity("Liaison.Core.Workspaces.Member", b =>
